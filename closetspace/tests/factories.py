@@ -1,0 +1,45 @@
+"""Things the tests make for themselves: photos in every format, products, users."""
+
+import io
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from recommender.models import Product
+
+
+def photo_bytes(colour=(40, 60, 150), size=(240, 320), format="JPEG", exif=None, shape="shirt"):
+    """A small garment-like photo: a coloured silhouette on a light background."""
+    image = Image.new("RGB", size, (245, 245, 240))
+    draw = ImageDraw.Draw(image)
+    w, h = size
+    if shape == "shirt":
+        draw.polygon([(w * .3, h * .15), (w * .7, h * .15), (w * .9, h * .35), (w * .78, h * .42), (w * .72, h * .35),
+                      (w * .72, h * .85), (w * .28, h * .85), (w * .28, h * .35), (w * .22, h * .42), (w * .1, h * .35)],
+                     fill=colour)
+    elif shape == "trousers":
+        draw.polygon([(w * .3, h * .1), (w * .7, h * .1), (w * .75, h * .9), (w * .55, h * .9), (w * .5, h * .4),
+                      (w * .45, h * .9), (w * .25, h * .9)], fill=colour)
+    else:
+        draw.ellipse([w * .2, h * .3, w * .8, h * .7], fill=colour)
+    buffer = io.BytesIO()
+    kwargs = {"exif": exif} if exif is not None else {}
+    if format == "PNG":
+        image = image.convert("RGBA")
+    image.save(buffer, format=format, **kwargs)
+    return buffer.getvalue()
+
+
+def product(name="Blue cotton shirt", vector=None, **fields):
+    """A product; with `vector`, already embedded by the current encoder."""
+    from recommender import embeddings
+
+    fields.setdefault("category", "Shirts")
+    item = Product(name=name, **fields)
+    if vector is not None:
+        vector = np.asarray(vector, dtype=np.float32)
+        item.embedding = (vector / np.linalg.norm(vector)).tobytes()
+        item.status = "ready"
+        item.encoder_version = embeddings.current_version()
+    item.save()
+    return item

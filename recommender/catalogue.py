@@ -1,0 +1,233 @@
+"""Reading shop catalogues into the inventory.
+
+Two CSV schemas are understood, told apart by their header:
+
+* the public Fashion Product Images ``styles.csv``: ``id,gender,masterCategory,
+  subCategory,articleType,baseColour,season,year,usage,productDisplayName`` and an
+  optional ``filename``; the photo is ``filename`` or ``<id>.jpg`` beside the CSV;
+* the Clothsy export: ``url,title,description`` (no photos: text-only products).
+
+The whole file is parsed and checked before anything is written, so a malformed row
+stops the import with a message naming its line and nothing half-imported. Products are
+matched on ``external_id`` (the catalogue's id, or the URL), so running an import again
+updates products instead of duplicating them, and only what changed is embedded again.
+"""
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+
+from closetspace.photos import PhotoError, read_photo
+
+from .models import EmbeddingStatus, Product
+from .services import product_set_photo
+
+STYLES_COLUMNS = ["id", "gender", "masterCategory", "subCategory", "articleType", "baseColour",
+                  "season", "year", "usage", "productDisplayName"]
+CLOTHSY_COLUMNS = ["url", "title", "description"]
+TEXT_FIELDS = ["name", "brand", "category", "gender", "colour", "description", "price", "url"]
+GENDER_WORDS = {"men", "men's", "mens", "women", "women's", "womens", "unisex", "boys", "boy's",
+                "girls", "girl's", "kids", "kid's"}
+
+
+class CatalogueError(Exception):
+    """The catalogue cannot be imported; the message says where and why."""
+
+
+@dataclass
+class ProductRow:
+    line: int
+    external_id: str
+    name: str
+    brand: str = ""
+    category: str = ""
+    gender: str = ""
+    colour: str = ""
+    description: str = ""
+    price: Decimal | None = None
+    url: str = ""
+    image_path: Path | None = None
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    repeated: int = 0
+    photo_problems: list = field(default_factory=list)
+    to_embed: list = field(default_factory=list)
+
+
+def read_catalogue(path, *, skip_invalid=False):
+    """Parse a catalogue file into ProductRows; raises CatalogueError naming bad lines."""
+    path = Path(path)
+    if not path.is_file():
+        raise CatalogueError(f"{path}: no such file.")
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None:
+                raise CatalogueError(f"{path}: the file is empty.")
+            header = [column.strip() for column in header]
+            parse = _row_parser(path, header)
+            rows, errors = [], []
+            for values in reader:
+                line = reader.line_num
+                if not any(value.strip() for value in values):
+                    continue
+                try:
+                    rows.append(parse(line, values))
+                except CatalogueError as exc:
+                    errors.append(str(exc))
+    except UnicodeDecodeError as exc:
+        raise CatalogueError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}).") from None
+    except csv.Error as exc:
+        raise CatalogueError(f"{path}, line {reader.line_num}: {exc}.") from None
+    if errors and not skip_invalid:
+        shown = "\n".join(errors[:20])
+        more = f"\n…and {len(errors) - 20} more." if len(errors) > 20 else ""
+        raise CatalogueError(f"{len(errors)} malformed row(s); nothing was imported:\n{shown}{more}")
+    return rows, errors
+
+
+def _row_parser(path, header):
+    folder = path.parent
+    if header[: len(STYLES_COLUMNS)] == STYLES_COLUMNS or set(STYLES_COLUMNS) <= set(header):
+        return lambda line, values: _styles_row(folder, header, line, values)
+    if set(CLOTHSY_COLUMNS) <= set(header):
+        return lambda line, values: _clothsy_row(header, line, values)
+    raise CatalogueError(
+        f"{path}: unknown catalogue columns {', '.join(header)}. Expected the Fashion Product "
+        f"Images styles.csv columns ({','.join(STYLES_COLUMNS)}[,filename]) or url,title,description."
+    )
+
+
+def _fields(header, line, values):
+    if len(values) != len(header):
+        raise CatalogueError(f"line {line}: expected {len(header)} fields, found {len(values)}.")
+    return {column: value.strip() for column, value in zip(header, values)}
+
+
+def _styles_row(folder, header, line, values):
+    data = _fields(header, line, values)
+    external_id, name = data["id"], data["productDisplayName"]
+    if not external_id:
+        raise CatalogueError(f"line {line}: the id is empty.")
+    if not name:
+        raise CatalogueError(f"line {line}: productDisplayName is empty.")
+    filename = data.get("filename") or f"{external_id}.jpg"
+    image_path = (folder / filename).resolve()
+    if folder.resolve() not in image_path.parents:
+        raise CatalogueError(f"line {line}: filename {filename!r} points outside the catalogue's folder.")
+    details = [data["masterCategory"], data["subCategory"], data["usage"], data["season"]]
+    return ProductRow(
+        line=line,
+        external_id=external_id,
+        name=name[:300],
+        brand=_brand_from_name(name),
+        category=data["articleType"],
+        gender=data["gender"],
+        colour=data["baseColour"],
+        description=", ".join(d for d in details if d and d != "NA"),
+        image_path=image_path,
+    )
+
+
+def _clothsy_row(header, line, values):
+    data = _fields(header, line, values)
+    url, title = data["url"], data["title"]
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise CatalogueError(f"line {line}: {url!r} is not a web address.") from None
+    if not title:
+        raise CatalogueError(f"line {line}: the title is empty.")
+    return ProductRow(line=line, external_id=url[:200], name=title[:300], description=data["description"], url=url)
+
+
+def _brand_from_name(name):
+    """Fashion Product Images names read '<Brand> <Gender> <…>': the words before the gender."""
+    words = name.split()
+    for position, word in enumerate(words[:5]):
+        if word.lower() in GENDER_WORDS:
+            return " ".join(words[:position])[:120]
+    return ""
+
+
+def import_rows(rows, *, progress=None):
+    """Create or update a product per row (matched on external_id); returns an ImportReport.
+
+    One transaction: either every row is in, or none. `progress(n)` is called as rows are done.
+    """
+    report = ImportReport()
+    unique = {}
+    for row in rows:
+        if row.external_id in unique:
+            report.repeated += 1
+        unique[row.external_id] = row  # the last line for an id wins, as a re-import would
+    with transaction.atomic():
+        existing = Product.objects.in_bulk(list(unique), field_name="external_id")
+        for row in unique.values():
+            product = existing.get(row.external_id)
+            created = product is None
+            if created:
+                product = Product(external_id=row.external_id)
+            changed = _apply_text(product, row)
+            changed |= _apply_photo(product, row, report)
+            if created:
+                report.created += 1
+            elif changed:
+                report.updated += 1
+            else:
+                report.unchanged += 1
+            if changed or created:
+                product.status, product.error = EmbeddingStatus.PENDING, ""
+                product.save()
+                report.to_embed.append(product.id)
+            if progress:
+                progress(1)
+    return report
+
+
+def _apply_text(product, row):
+    changed = False
+    for name in TEXT_FIELDS:
+        value = getattr(row, name)
+        if getattr(product, name) != value:
+            setattr(product, name, value)
+            changed = True
+    return changed
+
+
+def _apply_photo(product, row, report):
+    """Attach the row's photo if it is new or different; a bad photo leaves the product text-only."""
+    if row.image_path is None:
+        return False
+    try:
+        data = row.image_path.read_bytes()
+    except FileNotFoundError:
+        report.photo_problems.append(f"line {row.line}: no photo {row.image_path.name}; imported without one.")
+        return False
+    except OSError as exc:
+        report.photo_problems.append(f"line {row.line}: cannot read {row.image_path.name} ({exc.strerror}).")
+        return False
+    digest = hashlib.sha256(data).hexdigest()
+    if product.image and product.image_sha256 == digest:
+        return False
+    try:
+        photo = read_photo(io.BytesIO(data), size=len(data))
+    except PhotoError as exc:
+        report.photo_problems.append(f"line {row.line}: {row.image_path.name}: {exc}")
+        return False
+    product_set_photo(product=product, photo=photo)
+    product.image_sha256 = digest
+    return True

@@ -1,0 +1,146 @@
+"""Writes to the inventory and its index: product photos, embeddings, index rebuilds."""
+
+import hashlib
+import logging
+
+import numpy as np
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Max, Sum
+from django.utils import timezone
+
+from closetspace.photos import PhotoError, encode_photo, read_photo
+
+from . import embeddings, index
+from .models import EmbeddingStatus, Product
+
+logger = logging.getLogger(__name__)
+
+
+def product_set_photo(*, product, photo):
+    """Store clean copies (photo + thumbnail) of an already-decoded `photo` on `product`."""
+    encoded = encode_photo(photo)
+    old = [f.name for f in (product.image, product.thumbnail) if f]
+    product.image.save("photo.jpg", ContentFile(encoded.photo), save=False)
+    product.thumbnail.save("thumb.jpg", ContentFile(encoded.thumbnail), save=False)
+    transaction.on_commit(lambda: _delete_files(product.image.storage, old))
+
+
+def product_mark_pending(*, product_ids):
+    """Ask for a fresh embedding of these products, and dispatch it once committed."""
+    Product.objects.filter(id__in=product_ids).update(status=EmbeddingStatus.PENDING, error="")
+    ids = list(product_ids)
+    transaction.on_commit(lambda: dispatch_embedding(ids))
+
+
+def dispatch_embedding(product_ids):
+    from django.conf import settings
+
+    from .tasks import embed_products
+
+    chunk = settings.EMBED_TASK_CHUNK
+    for start in range(0, len(product_ids), chunk):
+        embed_products.delay(product_ids[start : start + chunk])
+
+
+def products_embed(*, product_ids):
+    """Compute and store the embedding of each product; returns how many were embedded.
+
+    Idempotent: products already embedded with the current encoder are skipped.
+    """
+    version = embeddings.current_version()
+    products = list(
+        Product.objects.filter(id__in=product_ids).exclude(
+            status=EmbeddingStatus.READY, encoder_version=version
+        )
+    )
+    if not products:
+        return 0
+    inputs, notes = [], {}
+    for product in products:
+        photo = None
+        if product.image:
+            try:
+                with product.image.open("rb") as handle:
+                    photo = read_photo(handle)
+            except (PhotoError, OSError) as exc:
+                notes[product.id] = f"Photo unusable, embedded from its text only: {exc}"
+        inputs.append(embeddings.EmbedInput(image=photo, text=product.embedding_text()))
+    vectors = embeddings.embed(inputs)
+    now = timezone.now()
+    for product, vector in zip(products, vectors):
+        if not vector.any():
+            product.status, product.error = EmbeddingStatus.FAILED, "Nothing to embed: no photo and no text."
+            product.embedding = None
+        else:
+            product.status, product.error = EmbeddingStatus.READY, notes.get(product.id, "")
+            product.embedding = vector.astype(np.float32).tobytes()
+        product.encoder_version, product.embedded_at = version, now
+    Product.objects.bulk_update(
+        products, ["status", "error", "embedding", "encoder_version", "embedded_at"], batch_size=500
+    )
+    return len(products)
+
+
+def inventory_fingerprint():
+    """Changes whenever the set of indexable products or any of their vectors changes."""
+    version = embeddings.current_version()
+    stats = Product.objects.active().embedded(version).aggregate(
+        n=Count("id"), ids=Sum("id"), last=Max("embedded_at"), updated=Max("updated_at")
+    )
+    raw = f"{version}|{stats['n']}|{stats['ids']}|{stats['last']}|{stats['updated']}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def index_is_stale():
+    manifest = index.read_manifest()
+    return manifest is None or manifest.fingerprint != inventory_fingerprint()
+
+
+def index_rebuild(*, force=False):
+    """Build a new index version if the inventory changed since the current one.
+
+    Returns the new Manifest, or None when nothing needed doing or another build is running.
+    """
+    try:
+        with index.build_lock():
+            fingerprint = inventory_fingerprint()
+            manifest = index.read_manifest()
+            if not force and manifest is not None and manifest.fingerprint == fingerprint:
+                return None
+            version = embeddings.current_version()
+            rows = (
+                Product.objects.active()
+                .embedded(version)
+                .order_by("id")
+                .values_list("id", "embedding")
+                .iterator(chunk_size=2000)
+            )
+            ids, vectors = [], []
+            for product_id, embedding in rows:
+                ids.append(product_id)
+                vectors.append(np.frombuffer(bytes(embedding), dtype=np.float32))
+            matrix = np.vstack(vectors) if vectors else np.zeros((0, embeddings.DIM), np.float32)
+            manifest = index.build(matrix, ids, fingerprint=fingerprint, encoder_version=version)
+            logger.info("built index %s: %d products in %.1f s", manifest.version, manifest.count, manifest.build_seconds)
+            return manifest
+    except index.IndexBusy:
+        logger.info("index build skipped: another build is running")
+        return None
+
+
+def index_for_queries():
+    """The current index; on the embedded default, rebuilt first when stale or missing."""
+    from django.conf import settings
+
+    if settings.INDEX_REBUILD_IN_PROCESS and index_is_stale():
+        index_rebuild()
+    return index.load_current()
+
+
+def _delete_files(storage, names):
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("could not delete %s", name, exc_info=True)

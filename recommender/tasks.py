@@ -1,0 +1,33 @@
+"""Thin, idempotent Celery tasks: take ids, call the service."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+from django.db import OperationalError
+
+from . import services
+from .models import EmbeddingStatus, Product
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def embed_products(product_ids):
+    return services.products_embed(product_ids=product_ids)
+
+
+@shared_task(acks_late=True)
+def rebuild_index(force=False):
+    manifest = services.index_rebuild(force=force)
+    return manifest.version if manifest else None
+
+
+@shared_task
+def embed_stale():
+    """Re-dispatch products left pending (a lost message) or embedded by an older encoder."""
+    from . import embeddings
+
+    version = embeddings.current_version()
+    quiet_since = timezone.now() - timedelta(minutes=2)
+    pending = Product.objects.filter(status=EmbeddingStatus.PENDING, updated_at__lt=quiet_since)
+    outdated = Product.objects.filter(status=EmbeddingStatus.READY).exclude(encoder_version=version)
+    services.dispatch_embedding(list((pending | outdated).values_list("id", flat=True)))

@@ -1,0 +1,30 @@
+"""Thin, idempotent Celery tasks for the wardrobe."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+
+from recommender.models import EmbeddingStatus
+
+from . import services
+from .models import WardrobeItem
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def embed_wardrobe_item(item_id):
+    item = WardrobeItem.objects.filter(id=item_id).first()
+    if item is None:
+        return  # deleted before we got to it
+    services.item_embed(item=item)
+
+
+@shared_task
+def embed_stale_items():
+    """Re-dispatch items whose message was lost (e.g. the broker was down when they were saved)."""
+    quiet_since = timezone.now() - timedelta(minutes=2)
+    for item_id in WardrobeItem.objects.filter(
+        status=EmbeddingStatus.PENDING, updated_at__lt=quiet_since
+    ).values_list("id", flat=True):
+        embed_wardrobe_item.delay(item_id)
