@@ -1,12 +1,15 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.html import format_html
 
 from closetspace.photos import PhotoError, read_photo
 
 from . import services
 from .models import EmbeddingStatus, Product
+
+# What goes into a product's vector: its photo and the fields of Product.embedding_text.
+EMBEDDED_FIELDS = {"image", "name", "brand", "category", "gender", "colour", "description"}
 
 
 class ProductForm(forms.ModelForm):
@@ -37,6 +40,7 @@ class ProductAdmin(admin.ModelAdmin):
         ("Embedding", {"fields": ["status", "error", "encoder_version", "embedded_at", "created_at", "updated_at"]}),
     ]
     actions = ["reembed", "activate", "deactivate"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("embedding", "description")
@@ -57,12 +61,16 @@ class ProductAdmin(admin.ModelAdmin):
         with transaction.atomic():
             upload = form.cleaned_data.get("image")
             if upload is False or (not upload and "image" in form.changed_data):
-                obj.thumbnail = None  # photo cleared
+                # Photo cleared: its files go too, once the change is committed.
+                _delete_on_commit(obj.thumbnail.storage, [f.name for f in (form.initial.get("image"), obj.thumbnail) if f])
+                obj.thumbnail = None
             elif upload is not None and hasattr(upload, "photo"):
                 obj.image = form.initial.get("image") or None
                 services.product_set_photo(product=obj, photo=upload.photo)
             obj.save()
-            services.product_mark_pending(product_ids=[obj.id])
+            # A new price or taking a product off sale (in the list, too) leaves its vector as it is.
+            if not change or EMBEDDED_FIELDS & set(form.changed_data) or obj.status != EmbeddingStatus.READY:
+                services.product_mark_pending(product_ids=[obj.id])
 
     @admin.action(description="Re-embed the selected products")
     def reembed(self, request, queryset):
@@ -77,3 +85,11 @@ class ProductAdmin(admin.ModelAdmin):
     @admin.action(description="Deactivate the selected products")
     def deactivate(self, request, queryset):
         self.message_user(request, f"Deactivated {queryset.update(is_active=False)} product(s).", messages.SUCCESS)
+
+
+def _delete_on_commit(storage, names):
+    def delete():
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete, robust=True)

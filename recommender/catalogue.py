@@ -17,7 +17,6 @@ import csv
 import hashlib
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -32,7 +31,10 @@ from .services import product_set_photo
 STYLES_COLUMNS = ["id", "gender", "masterCategory", "subCategory", "articleType", "baseColour",
                   "season", "year", "usage", "productDisplayName"]
 CLOTHSY_COLUMNS = ["url", "title", "description"]
-TEXT_FIELDS = ["name", "brand", "category", "gender", "colour", "description", "price", "url"]
+# What each schema knows about a product; a re-import leaves the other fields (a price the
+# shop typed in the admin, say) as they are.
+STYLES_FIELDS = ("name", "brand", "category", "gender", "colour", "description")
+CLOTHSY_FIELDS = ("name", "description", "url")
 GENDER_WORDS = {"men", "men's", "mens", "women", "women's", "womens", "unisex", "boys", "boy's",
                 "girls", "girl's", "kids", "kid's"}
 
@@ -51,9 +53,9 @@ class ProductRow:
     gender: str = ""
     colour: str = ""
     description: str = ""
-    price: Decimal | None = None
     url: str = ""
     image_path: Path | None = None
+    fields: tuple = STYLES_FIELDS
 
 
 @dataclass
@@ -117,6 +119,17 @@ def _fields(header, line, values):
     return {column: value.strip() for column, value in zip(header, values)}
 
 
+def _max_length(field_name):
+    return Product._meta.get_field(field_name).max_length
+
+
+def _check_length(line, label, value, field_name):
+    # SQLite would store an over-long value; PostgreSQL would fail the whole import on it.
+    limit = _max_length(field_name)
+    if len(value) > limit:
+        raise CatalogueError(f"line {line}: {label} is longer than {limit} characters.")
+
+
 def _styles_row(folder, header, line, values):
     data = _fields(header, line, values)
     external_id, name = data["id"], data["productDisplayName"]
@@ -124,6 +137,10 @@ def _styles_row(folder, header, line, values):
         raise CatalogueError(f"line {line}: the id is empty.")
     if not name:
         raise CatalogueError(f"line {line}: productDisplayName is empty.")
+    _check_length(line, "the id", external_id, "external_id")
+    _check_length(line, "articleType", data["articleType"], "category")
+    _check_length(line, "gender", data["gender"], "gender")
+    _check_length(line, "baseColour", data["baseColour"], "colour")
     filename = data.get("filename") or f"{external_id}.jpg"
     image_path = (folder / filename).resolve()
     if folder.resolve() not in image_path.parents:
@@ -151,7 +168,21 @@ def _clothsy_row(header, line, values):
         raise CatalogueError(f"line {line}: {url!r} is not a web address.") from None
     if not title:
         raise CatalogueError(f"line {line}: the title is empty.")
-    return ProductRow(line=line, external_id=url[:200], name=title[:300], description=data["description"], url=url)
+    _check_length(line, "the web address", url, "url")
+    return ProductRow(line=line, external_id=_url_id(url), name=title[:300], description=data["description"],
+                      url=url, fields=CLOTHSY_FIELDS)
+
+
+def _url_id(url):
+    """The URL itself, or for one too long to be an id, its start and a hash of all of it.
+
+    Cutting long URLs short would merge products whose URLs differ only at the end.
+    """
+    limit = _max_length("external_id")
+    if len(url) <= limit:
+        return url
+    digest = hashlib.sha256(url.encode()).hexdigest()
+    return f"{url[: limit - len(digest) - 1]}#{digest}"
 
 
 def _brand_from_name(name):
@@ -174,6 +205,8 @@ def import_rows(rows, *, progress=None):
         if row.external_id in unique:
             report.repeated += 1
         unique[row.external_id] = row  # the last line for an id wins, as a re-import would
+    if progress and report.repeated:
+        progress(report.repeated)  # merged lines are done too
     with transaction.atomic():
         existing = Product.objects.in_bulk(list(unique), field_name="external_id")
         for row in unique.values():
@@ -200,7 +233,7 @@ def import_rows(rows, *, progress=None):
 
 def _apply_text(product, row):
     changed = False
-    for name in TEXT_FIELDS:
+    for name in row.fields:
         value = getattr(row, name)
         if getattr(product, name) != value:
             setattr(product, name, value)

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from tqdm import tqdm
 
 from recommender import catalogue, services
@@ -18,6 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, path, skip_invalid, no_embed, verbosity, **options):
         show_progress = verbosity > 0
+        progress_file = _raw_stream(self.stderr)
         try:
             rows, invalid = catalogue.read_catalogue(path, skip_invalid=skip_invalid)
         except catalogue.CatalogueError as exc:
@@ -25,7 +26,8 @@ class Command(BaseCommand):
         for problem in invalid:
             self.stderr.write(f"skipped {problem}")
 
-        with tqdm(total=len(rows), desc="import", unit="row", disable=not show_progress) as bar:
+        with tqdm(total=len(rows), desc="import", unit="row", disable=not show_progress,
+                  file=progress_file) as bar:
             report = catalogue.import_rows(rows, progress=bar.update)
         for problem in report.photo_problems:
             self.stderr.write(problem)
@@ -40,7 +42,7 @@ class Command(BaseCommand):
         chunk = settings.EMBED_TASK_CHUNK
         ids = report.to_embed
         with tqdm(total=len(ids), desc="embed" if settings.CELERY_TASK_ALWAYS_EAGER else "queue",
-                  unit="product", disable=not show_progress) as bar:
+                  unit="product", disable=not show_progress, file=progress_file) as bar:
             for start in range(0, len(ids), chunk):
                 services.dispatch_embedding(ids[start : start + chunk])
                 bar.update(len(ids[start : start + chunk]))
@@ -48,3 +50,14 @@ class Command(BaseCommand):
             self.stdout.write(f"Embedded {len(ids)} product(s).")
         else:
             self.stdout.write(f"Queued {len(ids)} product(s) for embedding by the Celery workers.")
+
+
+def _raw_stream(stream):
+    """The stream under Django's OutputWrapper(s), so the bar follows `call_command(stderr=...)`.
+
+    tqdm redraws its bar with '\r'; written through an OutputWrapper every redraw would end
+    with a newline (and be coloured as an error on a terminal).
+    """
+    while isinstance(stream, OutputWrapper):
+        stream = stream._out
+    return stream
