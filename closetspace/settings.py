@@ -185,8 +185,9 @@ INDEX_KEEP_VERSIONS = envint("INDEX_KEEP_VERSIONS", 3)
 INDEX_REBUILD_IN_PROCESS = envbool("INDEX_REBUILD_IN_PROCESS", None)
 INDEX_REBUILD_MINUTES = envint("INDEX_REBUILD_MINUTES", 5)
 
-# Recommendations: noise added to the wardrobe profile so each refresh differs.
-RECOMMEND_NOISE = envfloat("RECOMMEND_NOISE", 0.35)
+# Recommendations: the spread (in cosine similarity) of the Gaussian noise added to each
+# candidate's score, so that each refresh brings a different, still fitting set.
+RECOMMEND_NOISE = envfloat("RECOMMEND_NOISE", 0.03)
 RECOMMEND_COUNT = envint("RECOMMEND_COUNT", 12)
 RECOMMEND_MAX = envint("RECOMMEND_MAX", 50)
 

@@ -1,6 +1,10 @@
 from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
+from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.static import serve
 
 
 def home(request):
@@ -18,3 +22,11 @@ def signup(request):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("wardrobe:upload")
     return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def product_media(request, path):
+    """Shop photos are public (wardrobe photos are not: see wardrobe.views.item_photo)."""
+    try:
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+    except SuspiciousFileOperation:
+        raise Http404("No such photo.") from None

@@ -2,8 +2,9 @@
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -36,8 +37,13 @@ class ItemDetailsInput(serializers.Serializer):
     category = serializers.ChoiceField(choices=Category.choices, required=False, allow_blank=True, default="")
 
 
+@extend_schema_field(OpenApiTypes.BINARY)
+class PhotoField(serializers.FileField):
+    """An uploaded file, documented as binary (a plain FileField is documented as a URI)."""
+
+
 class ItemCreateInput(ItemDetailsInput):
-    image = serializers.FileField()
+    image = PhotoField()
 
     def validate_image(self, upload):
         try:
@@ -51,14 +57,14 @@ def _get_item_for_user(request, pk):
     return get_object_or_404(WardrobeItem.objects.for_user(request.user), pk=pk)
 
 
-class ItemListApi(APIView):
+class ItemListApi(generics.ListAPIView):
     parser_classes = [MultiPartParser, FormParser]
+    serializer_class = ItemOutput
 
-    def get(self, request):
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(WardrobeItem.objects.for_user(request.user), request, view=self)
-        return paginator.get_paginated_response(ItemOutput(page, many=True, context={"request": request}).data)
+    def get_queryset(self):
+        return WardrobeItem.objects.for_user(self.request.user)
 
+    @extend_schema(request=ItemCreateInput, responses={201: ItemOutput})
     def post(self, request):
         data = ItemCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -77,10 +83,12 @@ class ItemListApi(APIView):
 class ItemDetailApi(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
+    @extend_schema(responses=ItemOutput)
     def get(self, request, pk):
         item = _get_item_for_user(request, pk)
         return Response(ItemOutput(item, context={"request": request}).data)
 
+    @extend_schema(request=ItemDetailsInput, responses=ItemOutput)
     def patch(self, request, pk):
         item = _get_item_for_user(request, pk)
         data = ItemDetailsInput(data=request.data, partial=True)
@@ -91,12 +99,14 @@ class ItemDetailApi(APIView):
         item.refresh_from_db()
         return Response(ItemOutput(item, context={"request": request}).data)
 
+    @extend_schema(responses={204: None})
     def delete(self, request, pk):
         services.item_delete(item=_get_item_for_user(request, pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ItemRetryApi(APIView):
+    @extend_schema(request=None, responses=ItemOutput)
     def post(self, request, pk):
         item = services.item_retry(item=_get_item_for_user(request, pk))
         item.refresh_from_db()

@@ -1,8 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 
 from closetspace.photos import ACCEPT_ATTRIBUTE
 from recommender.models import EmbeddingStatus
@@ -87,6 +90,14 @@ def upload(request):
     )
 
 
+def _token_user(request):
+    try:
+        authenticated = TokenAuthentication().authenticate(request)
+    except AuthenticationFailed:
+        return None
+    return authenticated[0] if authenticated else None
+
+
 def _upload_name(request, form, number):
     upload = request.FILES.get(form.add_prefix("image"))
     return upload.name if upload else f"Photo {number}"
@@ -122,8 +133,13 @@ def item_retry(request, pk):
     return redirect("wardrobe:closet")
 
 
-@login_required
 def item_photo(request, pk, size):
+    """A wardrobe photo, for its owner only (signed in, or with an API token)."""
+    if not request.user.is_authenticated:
+        token_user = _token_user(request)
+        if token_user is None:
+            return redirect_to_login(request.get_full_path())
+        request.user = token_user
     item = _get_item_for_user(request, pk)
     file = item.thumbnail if size == "thumb" else item.image
     try:

@@ -34,3 +34,17 @@ def test_a_wrong_password_is_refused(client, user):
 def test_the_home_page_invites_visitors_to_sign_up(client, db):
     page = client.get(reverse("home")).content.decode()
     assert reverse("signup") in page
+
+
+def test_shop_photos_are_served_from_media(client, db, settings):
+    from closetspace.tests.factories import photo_bytes, product
+    from closetspace.photos import read_photo
+    from recommender.services import product_set_photo
+    import io
+
+    item = product()
+    product_set_photo(product=item, photo=read_photo(io.BytesIO(photo_bytes())))
+    item.save()
+    response = client.get(item.thumbnail.url)
+    assert response.status_code == 200
+    assert client.get("/media/products/../../etc/passwd").status_code == 404
