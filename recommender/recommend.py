@@ -1,8 +1,8 @@
 """From a wardrobe to shop picks, and from a free-text query to products.
 
 The baseline is the original Closetspace method: the mean of the wardrobe's vectors,
-plus Gaussian noise so that each refresh brings a different, still fitting set, looked
-up in the prebuilt index (never rebuilt per request). Inactive or deleted products are
+looked up in the prebuilt index (never rebuilt per request), with Gaussian noise so that
+each refresh brings a different, still fitting set. Inactive or deleted products are
 dropped at query time, so they vanish before the next rebuild.
 """
 
@@ -56,8 +56,9 @@ def recommend(*, user, limit=None, rng=None):
         return Recommendations(State.NO_INVENTORY, pending_items=pending)
 
     wardrobe = np.vstack([item.vector for item in items])
-    query = _noisy(_unit(wardrobe.mean(axis=0)), settings.RECOMMEND_NOISE, rng)
-    picks = _active_products(index.nearest(query, min(len(index), limit * 3 + 10)), limit)
+    profile = _unit(wardrobe.mean(axis=0))
+    pool = _active_products(index.nearest(profile, min(len(index), limit * 4 + 10)), limit * 4)
+    picks = _noisy_top(pool, limit, settings.RECOMMEND_NOISE, rng)
     for pick in picks:
         scores = wardrobe @ pick.product.vector
         pick.because = items[int(np.argmax(scores))]
@@ -94,9 +95,16 @@ def _active_products(neighbours, limit):
     return picks
 
 
-def _noisy(vector, scale, rng):
-    noise = rng.normal(0.0, scale / np.sqrt(vector.size), vector.size).astype(np.float32)
-    return _unit(vector + noise)
+def _noisy_top(pool, limit, scale, rng):
+    """The `limit` best of `pool` after Gaussian noise on each similarity, best first.
+
+    Noise on the 1664-d query itself barely moves the ranking (a random direction is
+    nearly orthogonal to every product), so it goes on the scores: products close to
+    the profile trade places, ones far from it stay out.
+    """
+    noisy = [pick.similarity + rng.normal(0.0, scale) for pick in pool]
+    order = np.argsort(noisy)[::-1][:limit]
+    return [pool[i] for i in order]
 
 
 def _unit(vector):

@@ -63,7 +63,7 @@ class WardrobeItem(Embedded):
             return self.name
         if self.category:
             return self.get_category_display().split(" / ")[0].lower()
-        return "unnamed item"
+        return "item in this photo"
 
     def embedding_text(self):
         parts = [self.name, self.brand, self.get_category_display() if self.category else ""]

@@ -47,7 +47,6 @@ def test_it_recommends_products_like_the_wardrobe(user, inventory):
 
 
 def test_each_refresh_brings_a_different_but_still_fitting_set(user, inventory, settings):
-    settings.RECOMMEND_NOISE = 0.8
     add_item(user, "green")
     add_item(user, "green", shape="trousers")
     sets = [frozenset(p.product.id for p in recommend(user=user, limit=6).picks) for _ in range(6)]
