@@ -8,7 +8,7 @@ PORT ?= 8000
 export MALLOC_MMAP_THRESHOLD_ ?= 4294967296
 export MALLOC_TRIM_THRESHOLD_ ?= 68719476736
 
-.PHONY: run test install demo clean
+.PHONY: run test install clean evaluate
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,13 @@ test: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var media/wardrobe media/products staticfiles
+
+## make evaluate CATALOGUE=../shared/data/fashion-dev/labels.csv: recommendation quality on a throwaway database
+EVAL_DIR ?= /tmp/closetspace-evaluation
+evaluate: install
+	rm -rf $(EVAL_DIR) && mkdir -p $(EVAL_DIR)
+	export DEBUG=1 DATABASE_URL=sqlite:///$(EVAL_DIR)/evaluation.sqlite3 MEDIA_ROOT=$(EVAL_DIR)/media INDEX_DIR=$(EVAL_DIR)/index; \
+	$(BIN)/python manage.py migrate --verbosity 0 && \
+	$(BIN)/python manage.py import_inventory $(CATALOGUE) && \
+	$(BIN)/python manage.py rebuild_index && \
+	$(BIN)/python manage.py evaluate_recommendations $(EVAL_ARGS)

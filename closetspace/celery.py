@@ -38,4 +38,4 @@ def warm_encoders(**kwargs):
     from recommender import embeddings
 
     embeddings.configure_threads(worker_concurrency=app.conf.worker_concurrency)
-    embeddings.get_encoder()
+    embeddings.get_encoder().warm()

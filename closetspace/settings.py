@@ -170,7 +170,7 @@ EMBED_IMAGE_WEIGHT = envfloat("EMBED_IMAGE_WEIGHT", math.sqrt(0.5))
 if not 0.0 <= EMBED_IMAGE_WEIGHT <= 1.0:
     raise ImproperlyConfigured("EMBED_IMAGE_WEIGHT must lie between 0 and 1.")
 EMBED_TEXT_WEIGHT = math.sqrt(1.0 - EMBED_IMAGE_WEIGHT**2)
-EMBED_IMAGE_BATCH = envint("EMBED_IMAGE_BATCH", 32)
+EMBED_IMAGE_BATCH = envint("EMBED_IMAGE_BATCH", 16)
 EMBED_TEXT_BATCH = envint("EMBED_TEXT_BATCH", 64)
 # Products per Celery task when a catalogue is imported.
 EMBED_TASK_CHUNK = envint("EMBED_TASK_CHUNK", 64)

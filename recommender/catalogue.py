@@ -30,6 +30,8 @@ from .services import product_set_photo
 
 STYLES_COLUMNS = ["id", "gender", "masterCategory", "subCategory", "articleType", "baseColour",
                   "season", "year", "usage", "productDisplayName"]
+# Trimmed copies of styles.csv drop some of these (the fashion-dev labels have no year).
+STYLES_OPTIONAL = {"season", "year", "usage", "filename"}
 CLOTHSY_COLUMNS = ["url", "title", "description"]
 # What each schema knows about a product; a re-import leaves the other fields (a price the
 # shop typed in the admin, say) as they are.
@@ -103,13 +105,14 @@ def read_catalogue(path, *, skip_invalid=False):
 
 def _row_parser(path, header):
     folder = path.parent
-    if header[: len(STYLES_COLUMNS)] == STYLES_COLUMNS or set(STYLES_COLUMNS) <= set(header):
+    if set(STYLES_COLUMNS) - STYLES_OPTIONAL <= set(header):
         return lambda line, values: _styles_row(folder, header, line, values)
     if set(CLOTHSY_COLUMNS) <= set(header):
         return lambda line, values: _clothsy_row(header, line, values)
     raise CatalogueError(
         f"{path}: unknown catalogue columns {', '.join(header)}. Expected the Fashion Product "
-        f"Images styles.csv columns ({','.join(STYLES_COLUMNS)}[,filename]) or url,title,description."
+        f"Images styles.csv columns ({','.join(STYLES_COLUMNS)}[,filename]; season, year and usage "
+        "may be left out) or url,title,description."
     )
 
 
@@ -145,7 +148,7 @@ def _styles_row(folder, header, line, values):
     image_path = (folder / filename).resolve()
     if folder.resolve() not in image_path.parents:
         raise CatalogueError(f"line {line}: filename {filename!r} points outside the catalogue's folder.")
-    details = [data["masterCategory"], data["subCategory"], data["usage"], data["season"]]
+    details = [data["masterCategory"], data["subCategory"], data.get("usage", ""), data.get("season", "")]
     return ProductRow(
         line=line,
         external_id=external_id,

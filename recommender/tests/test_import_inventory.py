@@ -725,3 +725,16 @@ def test_load_demo_inventory_can_be_run_again_without_duplicates():
 
     assert Product.objects.count() == 12
     assert "0 created, 0 updated, 12 unchanged." in out.getvalue()
+
+
+def test_it_reads_a_styles_csv_without_season_year_and_usage(tmp_path):
+    # The shape of a trimmed styles.csv such as the fashion-dev labels: no year column.
+    text = ("id,filename,gender,masterCategory,subCategory,articleType,baseColour,productDisplayName\n"
+            "1759,1759.jpg,Men,Apparel,Topwear,Tshirts,Grey,Lotto Men Epic Grey T-shirt\n")
+    (tmp_path / "labels.csv").write_text(text)
+    (tmp_path / "1759.jpg").write_bytes(photo_bytes())
+    run(tmp_path / "labels.csv")
+
+    tee = Product.objects.get(external_id="1759")
+    assert (tee.brand, tee.category, tee.colour, tee.description) == ("Lotto", "Tshirts", "Grey", "Apparel, Topwear")
+    assert tee.image
