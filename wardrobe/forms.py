@@ -49,11 +49,16 @@ class BaseUploadFormSet(forms.BaseFormSet):
             raise forms.ValidationError("Choose at least one photo to upload.", code="no_photos")
 
 
-UploadFormSet = forms.formset_factory(
-    ItemUploadForm,
-    formset=BaseUploadFormSet,
-    extra=4,
-    max_num=settings.UPLOAD_MAX_FILES,
-    absolute_max=settings.UPLOAD_MAX_FILES,
-    validate_max=True,
-)
+def upload_formset(rows=4):
+    """The upload form with `rows` empty rows (a POST brings its own count)."""
+    return forms.formset_factory(
+        ItemUploadForm,
+        formset=BaseUploadFormSet,
+        extra=max(1, min(rows, settings.UPLOAD_MAX_FILES)),
+        max_num=settings.UPLOAD_MAX_FILES,
+        absolute_max=settings.UPLOAD_MAX_FILES,
+        validate_max=True,
+    )
+
+
+UploadFormSet = upload_formset()

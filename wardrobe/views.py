@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -11,7 +12,7 @@ from closetspace.photos import ACCEPT_ATTRIBUTE
 from recommender.models import EmbeddingStatus
 
 from . import services
-from .forms import ItemDetailsForm, UploadFormSet
+from .forms import ItemDetailsForm, UploadFormSet, upload_formset
 from .models import Category, WardrobeItem
 
 
@@ -42,7 +43,10 @@ def closet(request):
 @login_required
 def upload(request):
     if request.method != "POST":
-        return render(request, "wardrobe/upload.html", {"formset": UploadFormSet(), "accept": ACCEPT_ATTRIBUTE})
+        rows = int(request.GET["rows"]) if request.GET.get("rows", "").isdigit() else 4
+        formset = upload_formset(rows)()
+        more = min(len(formset.forms) + 4, settings.UPLOAD_MAX_FILES)
+        return render(request, "wardrobe/upload.html", {"formset": formset, "more_rows": more, "accept": ACCEPT_ATTRIBUTE})
 
     formset = UploadFormSet(request.POST, request.FILES)
     if not formset.management_form.is_valid():

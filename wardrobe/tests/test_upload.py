@@ -163,3 +163,10 @@ def test_it_asks_for_a_photo_when_none_was_chosen(alice_client):
     response = alice_client.post(reverse("wardrobe:upload"), upload_data(), follow=True)
     assert "Choose at least one photo" in response.content.decode()
     assert not WardrobeItem.objects.exists()
+
+
+def test_it_offers_more_rows_up_to_the_limit(alice_client, settings):
+    page = alice_client.get(reverse("wardrobe:upload"), {"rows": "8"}).content.decode()
+    assert page.count('type="file"') == 8 and "?rows=12" in page
+    page = alice_client.get(reverse("wardrobe:upload"), {"rows": "500"}).content.decode()
+    assert page.count('type="file"') == settings.UPLOAD_MAX_FILES and "More rows" not in page
