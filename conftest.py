@@ -22,7 +22,10 @@ class FakeEncoder:
         self._projection = np.random.default_rng(0).normal(size=(192, embeddings.IMAGE_DIM)).astype(np.float32)
 
     def encode_images(self, images):
-        pixels = [np.asarray(image.resize((8, 8), Image.Resampling.BILINEAR), np.float32).ravel() / 255.0 - 0.5 for image in images]
+        pixels = [
+            np.asarray(image.resize((8, 8), Image.Resampling.BILINEAR), np.float32).ravel() / 255.0 - 0.5
+            for image in images
+        ]
         return np.vstack(pixels) @ self._projection
 
     def encode_texts(self, texts):
@@ -40,7 +43,10 @@ class FakeEncoder:
 def isolated_files(settings, tmp_path):
     """Every test gets its own media and index folders."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     settings.INDEX_DIR = tmp_path / "index"
     index._loaded = index._loaded_stamp = None
     yield

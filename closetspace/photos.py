@@ -37,9 +37,7 @@ def read_photo(fileobj, *, size=None):
     """Decode `fileobj` fully and return an upright RGB `PIL.Image`, or raise PhotoError."""
     max_bytes = settings.UPLOAD_MAX_BYTES
     if size is not None and size > max_bytes:
-        raise PhotoError(
-            f"This file is {filesizeformat(size)}; photos can be at most {filesizeformat(max_bytes)}."
-        )
+        raise PhotoError(f"This file is {filesizeformat(size)}; photos can be at most {filesizeformat(max_bytes)}.")
     if size == 0:
         raise PhotoError("This file is empty.")
     fileobj.seek(0)
@@ -55,9 +53,7 @@ def read_photo(fileobj, *, size=None):
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise PhotoError(_too_many_pixels_message()) from None
         except UnidentifiedImageError:
-            raise PhotoError(
-                "This file is not a photo we can read. Use a JPEG, PNG, WebP or HEIC image."
-            ) from None
+            raise PhotoError("This file is not a photo we can read. Use a JPEG, PNG, WebP or HEIC image.") from None
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             raise PhotoError(
                 "This photo is damaged or cut short and cannot be read. Try saving or taking it again."
@@ -87,21 +83,15 @@ def encode_jpeg(image, *, quality):
 
 def _check_header(image):
     if image.format not in ALLOWED_FORMATS:
-        raise PhotoError(
-            f"{image.format or 'This'} files are not supported. Use a JPEG, PNG, WebP or HEIC image."
-        )
+        raise PhotoError(f"{image.format or 'This'} files are not supported. Use a JPEG, PNG, WebP or HEIC image.")
     width, height = image.size
     if width * height > settings.UPLOAD_MAX_PIXELS:
         raise PhotoError(_too_many_pixels_message())
     min_side = settings.UPLOAD_MIN_SIDE
     if min(width, height) < min_side:
-        raise PhotoError(
-            f"This image is {width}×{height} pixels; each side must be at least {min_side} pixels."
-        )
+        raise PhotoError(f"This image is {width}×{height} pixels; each side must be at least {min_side} pixels.")
     if max(width, height) / min(width, height) > settings.UPLOAD_MAX_ASPECT:
-        raise PhotoError(
-            f"This image is {width}×{height} pixels, far too long and thin for a photo of a garment."
-        )
+        raise PhotoError(f"This image is {width}×{height} pixels, far too long and thin for a photo of a garment.")
 
 
 def _too_many_pixels_message():

@@ -49,7 +49,9 @@ class ProductAdmin(admin.ModelAdmin):
     def photo(self, product):
         if not product.thumbnail:
             return "—"
-        return format_html('<img src="{}" alt="" width="48" height="64" style="object-fit:cover">', product.thumbnail.url)
+        return format_html(
+            '<img src="{}" alt="" width="48" height="64" style="object-fit:cover">', product.thumbnail.url
+        )
 
     @admin.display(description="embedding", ordering="status")
     def embedding_state(self, product):
@@ -62,7 +64,9 @@ class ProductAdmin(admin.ModelAdmin):
             upload = form.cleaned_data.get("image")
             if upload is False or (not upload and "image" in form.changed_data):
                 # Photo cleared: its files go too, once the change is committed.
-                _delete_on_commit(obj.thumbnail.storage, [f.name for f in (form.initial.get("image"), obj.thumbnail) if f])
+                _delete_on_commit(
+                    obj.thumbnail.storage, [f.name for f in (form.initial.get("image"), obj.thumbnail) if f]
+                )
                 obj.thumbnail = None
             elif upload is not None and hasattr(upload, "photo"):
                 obj.image = form.initial.get("image") or None

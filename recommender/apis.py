@@ -16,8 +16,19 @@ class ProductOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Product
-        fields = ["id", "name", "brand", "category", "gender", "colour", "price", "url", "external_id",
-                  "image_url", "thumbnail_url"]
+        fields = [
+            "id",
+            "name",
+            "brand",
+            "category",
+            "gender",
+            "colour",
+            "price",
+            "url",
+            "external_id",
+            "image_url",
+            "thumbnail_url",
+        ]
 
     def get_image_url(self, product) -> str | None:
         return self._absolute(product.image)
@@ -89,5 +100,8 @@ class SearchApi(APIView):
         params.is_valid(raise_exception=True)
         picks = search(query=params.validated_data["q"], limit=params.validated_data.get("limit", 5))
         return Response(
-            {"query": params.validated_data["q"], "results": PickOutput(picks, many=True, context={"request": request}).data}
+            {
+                "query": params.validated_data["q"],
+                "results": PickOutput(picks, many=True, context={"request": request}).data,
+            }
         )

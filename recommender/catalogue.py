@@ -28,8 +28,18 @@ from closetspace.photos import PhotoError, read_photo
 from .models import EmbeddingStatus, Product
 from .services import product_set_photo
 
-STYLES_COLUMNS = ["id", "gender", "masterCategory", "subCategory", "articleType", "baseColour",
-                  "season", "year", "usage", "productDisplayName"]
+STYLES_COLUMNS = [
+    "id",
+    "gender",
+    "masterCategory",
+    "subCategory",
+    "articleType",
+    "baseColour",
+    "season",
+    "year",
+    "usage",
+    "productDisplayName",
+]
 # Trimmed copies of styles.csv drop some of these (the fashion-dev labels have no year).
 STYLES_OPTIONAL = {"season", "year", "usage", "filename"}
 CLOTHSY_COLUMNS = ["url", "title", "description"]
@@ -37,8 +47,21 @@ CLOTHSY_COLUMNS = ["url", "title", "description"]
 # shop typed in the admin, say) as they are.
 STYLES_FIELDS = ("name", "brand", "category", "gender", "colour", "description")
 CLOTHSY_FIELDS = ("name", "description", "url")
-GENDER_WORDS = {"men", "men's", "mens", "women", "women's", "womens", "unisex", "boys", "boy's",
-                "girls", "girl's", "kids", "kid's"}
+GENDER_WORDS = {
+    "men",
+    "men's",
+    "mens",
+    "women",
+    "women's",
+    "womens",
+    "unisex",
+    "boys",
+    "boy's",
+    "girls",
+    "girl's",
+    "kids",
+    "kid's",
+}
 
 
 class CatalogueError(Exception):
@@ -172,8 +195,14 @@ def _clothsy_row(header, line, values):
     if not title:
         raise CatalogueError(f"line {line}: the title is empty.")
     _check_length(line, "the web address", url, "url")
-    return ProductRow(line=line, external_id=_url_id(url), name=title[:300], description=data["description"],
-                      url=url, fields=CLOTHSY_FIELDS)
+    return ProductRow(
+        line=line,
+        external_id=_url_id(url),
+        name=title[:300],
+        description=data["description"],
+        url=url,
+        fields=CLOTHSY_FIELDS,
+    )
 
 
 def _url_id(url):

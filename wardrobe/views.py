@@ -46,7 +46,8 @@ def upload(request):
         rows = int(request.GET["rows"]) if request.GET.get("rows", "").isdigit() else 4
         formset = upload_formset(rows)()
         more = min(len(formset.forms) + 4, settings.UPLOAD_MAX_FILES)
-        return render(request, "wardrobe/upload.html", {"formset": formset, "more_rows": more, "accept": ACCEPT_ATTRIBUTE})
+        context = {"formset": formset, "more_rows": more, "accept": ACCEPT_ATTRIBUTE}
+        return render(request, "wardrobe/upload.html", context)
 
     formset = UploadFormSet(request.POST, request.FILES)
     if not formset.management_form.is_valid():
@@ -77,9 +78,10 @@ def upload(request):
         return redirect("wardrobe:closet")
 
     # Keep what the person typed for the rows that failed; only the files must be chosen again.
-    retry = UploadFormSet(
-        initial=[{k: form.data.get(form.add_prefix(k), "") for k in ("name", "brand", "category")} for _, form in failed]
-    )
+    typed = [
+        {key: form.data.get(form.add_prefix(key), "") for key in ("name", "brand", "category")} for _, form in failed
+    ]
+    retry = UploadFormSet(initial=typed)
     problems = [
         (number, f"{_upload_name(request, form, number)}: {error}")
         for number, form in failed

@@ -14,14 +14,36 @@ def photo_bytes(colour=(40, 60, 150), size=(240, 320), format="JPEG", exif=None,
     draw = ImageDraw.Draw(image)
     w, h = size
     if shape == "shirt":
-        draw.polygon([(w * .3, h * .15), (w * .7, h * .15), (w * .9, h * .35), (w * .78, h * .42), (w * .72, h * .35),
-                      (w * .72, h * .85), (w * .28, h * .85), (w * .28, h * .35), (w * .22, h * .42), (w * .1, h * .35)],
-                     fill=colour)
+        draw.polygon(
+            [
+                (w * 0.3, h * 0.15),
+                (w * 0.7, h * 0.15),
+                (w * 0.9, h * 0.35),
+                (w * 0.78, h * 0.42),
+                (w * 0.72, h * 0.35),
+                (w * 0.72, h * 0.85),
+                (w * 0.28, h * 0.85),
+                (w * 0.28, h * 0.35),
+                (w * 0.22, h * 0.42),
+                (w * 0.1, h * 0.35),
+            ],
+            fill=colour,
+        )
     elif shape == "trousers":
-        draw.polygon([(w * .3, h * .1), (w * .7, h * .1), (w * .75, h * .9), (w * .55, h * .9), (w * .5, h * .4),
-                      (w * .45, h * .9), (w * .25, h * .9)], fill=colour)
+        draw.polygon(
+            [
+                (w * 0.3, h * 0.1),
+                (w * 0.7, h * 0.1),
+                (w * 0.75, h * 0.9),
+                (w * 0.55, h * 0.9),
+                (w * 0.5, h * 0.4),
+                (w * 0.45, h * 0.9),
+                (w * 0.25, h * 0.9),
+            ],
+            fill=colour,
+        )
     else:
-        draw.ellipse([w * .2, h * .3, w * .8, h * .7], fill=colour)
+        draw.ellipse([w * 0.2, h * 0.3, w * 0.8, h * 0.7], fill=colour)
     buffer = io.BytesIO()
     kwargs = {"exif": exif} if exif is not None else {}
     if format == "PNG":

@@ -4,7 +4,8 @@ from django.urls import reverse
 
 def test_a_visitor_signs_up_and_lands_on_the_upload_page(client, db):
     response = client.post(
-        reverse("signup"), {"username": "carol", "password1": "a-long-test-password", "password2": "a-long-test-password"}
+        reverse("signup"),
+        {"username": "carol", "password1": "a-long-test-password", "password2": "a-long-test-password"},
     )
     assert response.status_code == 302 and response["Location"] == reverse("wardrobe:upload")
     assert client.get(reverse("wardrobe:closet")).status_code == 200

@@ -31,8 +31,19 @@ def upload(filename, content):
 
 
 def product_form(**fields):
-    return {"name": "", "brand": "", "category": "", "gender": "", "colour": "", "description": "",
-            "price": "", "url": "", "is_active": "on", "external_id": "", **fields}
+    return {
+        "name": "",
+        "brand": "",
+        "category": "",
+        "gender": "",
+        "colour": "",
+        "description": "",
+        "price": "",
+        "url": "",
+        "is_active": "on",
+        "external_id": "",
+        **fields,
+    }
 
 
 def listed(response):
@@ -62,20 +73,23 @@ def test_the_changelist_shows_thumbnails_and_embedding_state(admin_client):
     html = response.content.decode()
     assert f'<img src="{shirt.thumbnail.url}"' in html
     assert html.count('<img src="/media/') == 1  # the photoless products show a dash instead
-    assert "<td class=\"field-embedding_state\">ready</td>" in html
-    assert "<td class=\"field-embedding_state\">processing</td>" in html
+    assert '<td class="field-embedding_state">ready</td>' in html
+    assert '<td class="field-embedding_state">processing</td>' in html
     assert '<span title="Nothing to &lt;embed&gt;">failed</span>' in html
     assert default_storage.exists(shirt.thumbnail.name)
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("status__exact=ready", ["Navy oxford shirt"]),
-    ("status__exact=pending", ["Wool coat"]),
-    ("is_active__exact=0", ["Old sandals"]),
-    ("is_active__exact=1", ["Navy oxford shirt", "Wool coat"]),
-    ("gender__exact=Women", ["Wool coat"]),
-    ("category__exact=Shoes", ["Old sandals"]),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("status__exact=ready", ["Navy oxford shirt"]),
+        ("status__exact=pending", ["Wool coat"]),
+        ("is_active__exact=0", ["Old sandals"]),
+        ("is_active__exact=1", ["Navy oxford shirt", "Wool coat"]),
+        ("gender__exact=Women", ["Wool coat"]),
+        ("category__exact=Shoes", ["Old sandals"]),
+    ],
+)
 def test_the_changelist_filters(admin_client, query, expected):
     shop_product("Navy oxford shirt", photo=False, gender="Men")
     Product.objects.create(name="Wool coat", gender="Women", category="Coats")
@@ -87,13 +101,16 @@ def test_the_changelist_filters(admin_client, query, expected):
     assert listed(response) == expected
 
 
-@pytest.mark.parametrize("q, expected", [
-    ("puma", ["Puma Men's Calibre Shoe"]),  # brand and name, any case
-    ("oxford", ["Navy oxford shirt"]),
-    ("15970", ["Navy oxford shirt"]),  # the catalogue's id
-    ("clothsy.example", ["Wool scarf"]),  # the shop URL
-    ("nothing like it", []),
-])
+@pytest.mark.parametrize(
+    "q, expected",
+    [
+        ("puma", ["Puma Men's Calibre Shoe"]),  # brand and name, any case
+        ("oxford", ["Navy oxford shirt"]),
+        ("15970", ["Navy oxford shirt"]),  # the catalogue's id
+        ("clothsy.example", ["Wool scarf"]),  # the shop URL
+        ("nothing like it", []),
+    ],
+)
 def test_the_changelist_searches(admin_client, q, expected):
     Product.objects.create(name="Puma Men's Calibre Shoe", brand="Puma")
     Product.objects.create(name="Navy oxford shirt", external_id="15970")
@@ -107,8 +124,12 @@ def test_the_changelist_searches(admin_client, q, expected):
 @pytest.mark.parametrize("count", [1, 30])
 def test_the_changelist_makes_a_bounded_number_of_queries(admin_client, django_assert_max_num_queries, count):
     for number in range(count):
-        shop_product(f"Shirt {number}", brand=f"Brand {number}", category=f"Category {number % 7}",
-                     gender=["Men", "Women"][number % 2])
+        shop_product(
+            f"Shirt {number}",
+            brand=f"Brand {number}",
+            category=f"Category {number % 7}",
+            gender=["Men", "Women"][number % 2],
+        )
     admin_client.get(reverse(CHANGELIST))  # the session and permissions, cached after the first page
 
     with django_assert_max_num_queries(8):
@@ -131,12 +152,15 @@ def test_the_changelist_does_not_load_the_embeddings(admin_client, django_assert
 # Adding and changing a product
 
 
-def test_it_adds_a_product_with_a_photo_stored_as_clean_jpeg_and_embeds_it(admin_client, django_capture_on_commit_callbacks):
+def test_it_adds_a_product_with_a_photo_stored_as_clean_jpeg_and_embeds_it(
+    admin_client, django_capture_on_commit_callbacks
+):
     exif = Image.Exif()
     exif[0x010F] = "StudioCamera"
     original = photo_bytes(size=(900, 1200), format="JPEG", exif=exif.tobytes())
-    data = product_form(name="Navy oxford shirt", brand="Turtle", category="Shirts", price="39.90",
-                        image=upload("shirt.jpg", original))
+    data = product_form(
+        name="Navy oxford shirt", brand="Turtle", category="Shirts", price="39.90", image=upload("shirt.jpg", original)
+    )
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = admin_client.post(reverse("admin:recommender_product_add"), data)
@@ -147,7 +171,12 @@ def test_it_adds_a_product_with_a_photo_stored_as_clean_jpeg_and_embeds_it(admin
         callback()
 
     shirt.refresh_from_db()
-    assert (shirt.name, shirt.brand, shirt.category, str(shirt.price)) == ("Navy oxford shirt", "Turtle", "Shirts", "39.90")
+    assert (shirt.name, shirt.brand, shirt.category, str(shirt.price)) == (
+        "Navy oxford shirt",
+        "Turtle",
+        "Shirts",
+        "39.90",
+    )
     assert shirt.external_id is None
     content, photo = stored(shirt.image)
     assert photo.format == "JPEG" and photo.size == (900, 1200)
@@ -185,14 +214,18 @@ def test_it_adds_a_product_without_a_photo_embedded_from_its_text(admin_client, 
         assert not scarf.vector[: embeddings.IMAGE_DIM].any()
 
 
-@pytest.mark.parametrize("filename, content, message", [
-    ("shirt.jpg", b"just some text, not a photo at all", "Upload a valid image"),
-    ("tiny.jpg", photo_bytes(size=(20, 20)), "each side must be at least 32 pixels"),
-    ("shirt.gif", photo_bytes(format="GIF"), "GIF files are not supported"),
-])
+@pytest.mark.parametrize(
+    "filename, content, message",
+    [
+        ("shirt.jpg", b"just some text, not a photo at all", "Upload a valid image"),
+        ("tiny.jpg", photo_bytes(size=(20, 20)), "each side must be at least 32 pixels"),
+        ("shirt.gif", photo_bytes(format="GIF"), "GIF files are not supported"),
+    ],
+)
 def test_it_rejects_an_upload_that_is_not_a_usable_photo(admin_client, filename, content, message):
-    response = admin_client.post(reverse("admin:recommender_product_add"),
-                                 product_form(name="Shirt", image=upload(filename, content)))
+    response = admin_client.post(
+        reverse("admin:recommender_product_add"), product_form(name="Shirt", image=upload(filename, content))
+    )
 
     assert response.status_code == 200
     assert message in " ".join(response.context["adminform"].form.errors["image"])
@@ -203,8 +236,9 @@ def test_it_rejects_an_upload_that_is_not_a_usable_photo(admin_client, filename,
 def test_it_replaces_a_photo_and_deletes_the_old_files_after_commit(admin_client, django_capture_on_commit_callbacks):
     shirt = shop_product("Navy oxford shirt")
     old_image, old_thumbnail = shirt.image.name, shirt.thumbnail.name
-    data = product_form(name="Navy oxford shirt", category="Shirts",
-                        image=upload("new.jpg", photo_bytes(colour=(200, 30, 30))))
+    data = product_form(
+        name="Navy oxford shirt", category="Shirts", image=upload("new.jpg", photo_bytes(colour=(200, 30, 30)))
+    )
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = admin_client.post(reverse("admin:recommender_product_change", args=[shirt.id]), data)
@@ -225,8 +259,10 @@ def test_it_clears_a_photo_and_its_thumbnail(admin_client, django_capture_on_com
     old_image, old_thumbnail = shirt.image.name, shirt.thumbnail.name
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(reverse("admin:recommender_product_change", args=[shirt.id]),
-                                     product_form(name="Navy oxford shirt", category="Shirts", **{"image-clear": "on"}))
+        response = admin_client.post(
+            reverse("admin:recommender_product_change", args=[shirt.id]),
+            product_form(name="Navy oxford shirt", category="Shirts", **{"image-clear": "on"}),
+        )
 
     assert response.status_code == 302
     shirt.refresh_from_db()
@@ -241,8 +277,10 @@ def test_changing_the_name_re_embeds_the_product(admin_client, django_capture_on
     before = shirt.vector.tobytes()
 
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(reverse("admin:recommender_product_change", args=[shirt.id]),
-                          product_form(name="Red flannel shirt", category="Shirts"))
+        admin_client.post(
+            reverse("admin:recommender_product_change", args=[shirt.id]),
+            product_form(name="Red flannel shirt", category="Shirts"),
+        )
 
     shirt.refresh_from_db()
     assert shirt.name == "Red flannel shirt"
@@ -257,8 +295,10 @@ def test_changing_only_the_price_keeps_the_embedding(admin_client, django_captur
     shirt.refresh_from_db()
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        admin_client.post(reverse("admin:recommender_product_change", args=[shirt.id]),
-                          product_form(name="Navy oxford shirt", category="Shirts", price="25.00"))
+        admin_client.post(
+            reverse("admin:recommender_product_change", args=[shirt.id]),
+            product_form(name="Navy oxford shirt", category="Shirts", price="25.00"),
+        )
 
     after = Product.objects.get(id=shirt.id)
     assert str(after.price) == "25.00"
@@ -270,14 +310,18 @@ def test_changing_only_the_price_keeps_the_embedding(admin_client, django_captur
 # Actions
 
 
-def test_the_re_embed_action_sets_the_products_pending_and_re_embeds_them(admin_client, django_capture_on_commit_callbacks):
+def test_the_re_embed_action_sets_the_products_pending_and_re_embeds_them(
+    admin_client, django_capture_on_commit_callbacks
+):
     shirt, coat, scarf = shop_product("Navy shirt"), shop_product("Wool coat", photo=False), shop_product("Scarf")
     data = {"action": "reembed", "_selected_action": [shirt.id, coat.id]}
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = admin_client.post(reverse(CHANGELIST), data, follow=True)
     assert "Re-embedding 2 product(s)." in response.content.decode()
-    assert set(Product.objects.filter(id__in=[shirt.id, coat.id]).values_list("status", flat=True)) == {EmbeddingStatus.PENDING}
+    assert set(Product.objects.filter(id__in=[shirt.id, coat.id]).values_list("status", flat=True)) == {
+        EmbeddingStatus.PENDING
+    }
     for callback in callbacks:
         callback()
 
@@ -300,15 +344,19 @@ def test_the_re_embed_action_retries_a_failed_product(admin_client, django_captu
 
 
 def test_the_deactivate_and_activate_actions(admin_client):
-    shirt, coat, scarf = shop_product("Navy shirt"), shop_product("Wool coat"), shop_product("Scarf")
+    shirt, coat = shop_product("Navy shirt"), shop_product("Wool coat")
+    shop_product("Scarf")
 
-    response = admin_client.post(reverse(CHANGELIST), {"action": "deactivate", "_selected_action": [shirt.id, coat.id]},
-                                 follow=True)
+    response = admin_client.post(
+        reverse(CHANGELIST), {"action": "deactivate", "_selected_action": [shirt.id, coat.id]}, follow=True
+    )
 
     assert "Deactivated 2 product(s)." in response.content.decode()
     assert list(Product.objects.active().values_list("name", flat=True)) == ["Scarf"]
 
-    response = admin_client.post(reverse(CHANGELIST), {"action": "activate", "_selected_action": [coat.id]}, follow=True)
+    response = admin_client.post(
+        reverse(CHANGELIST), {"action": "activate", "_selected_action": [coat.id]}, follow=True
+    )
 
     assert "Activated 1 product(s)." in response.content.decode()
     assert sorted(Product.objects.active().values_list("name", flat=True)) == ["Scarf", "Wool coat"]
@@ -317,8 +365,14 @@ def test_the_deactivate_and_activate_actions(admin_client):
 
 def test_taking_a_product_off_sale_in_the_list_keeps_its_embedding(admin_client, django_capture_on_commit_callbacks):
     shirt = shop_product("Navy shirt")
-    data = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0",
-            "form-MAX_NUM_FORMS": "1000", "form-0-id": str(shirt.id), "_save": "Save"}
+    data = {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        "form-0-id": str(shirt.id),
+        "_save": "Save",
+    }
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = admin_client.post(reverse(CHANGELIST), data)

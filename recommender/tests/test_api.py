@@ -101,7 +101,11 @@ def test_it_refuses_anonymous_requests(db, url):
 
 def test_it_accepts_a_token_header(user):
     product("Blue cotton shirt")
-    token = APIClient().post(reverse("api-token"), {"username": "alice", "password": "a-long-test-password"}).json()["token"]
+    token = (
+        APIClient()
+        .post(reverse("api-token"), {"username": "alice", "password": "a-long-test-password"})
+        .json()["token"]
+    )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert [p["name"] for p in client.get(reverse("api-products")).json()["results"]] == ["Blue cotton shirt"]
@@ -112,8 +116,15 @@ def test_it_accepts_a_token_header(user):
 
 
 def test_it_lists_only_active_products(api):
-    shirt = product("Blue cotton shirt", brand="Acme", gender="Men", colour="Blue", price=Decimal("29.90"),
-                    url="https://shop.example/shirt", external_id="SKU-1")
+    shirt = product(
+        "Blue cotton shirt",
+        brand="Acme",
+        gender="Men",
+        colour="Blue",
+        price=Decimal("29.90"),
+        url="https://shop.example/shirt",
+        external_id="SKU-1",
+    )
     product("Discontinued shirt", is_active=False)
     response = api.get(reverse("api-products"))
     assert response.status_code == 200
@@ -122,8 +133,15 @@ def test_it_lists_only_active_products(api):
     [listed] = body["results"]
     assert PRODUCT_KEYS <= listed.keys()
     expected = {
-        "id": shirt.id, "name": "Blue cotton shirt", "brand": "Acme", "category": "Shirts", "gender": "Men",
-        "colour": "Blue", "price": "29.90", "url": "https://shop.example/shirt", "external_id": "SKU-1",
+        "id": shirt.id,
+        "name": "Blue cotton shirt",
+        "brand": "Acme",
+        "category": "Shirts",
+        "gender": "Men",
+        "colour": "Blue",
+        "price": "29.90",
+        "url": "https://shop.example/shirt",
+        "external_id": "SKU-1",
         "image_url": None,
     }
     assert {key: listed[key] for key in expected} == expected
@@ -162,7 +180,11 @@ def test_it_shows_one_product(api):
     response = api.get(reverse("api-product", args=[shirt.id]))
     assert response.status_code == 200
     assert PRODUCT_KEYS <= response.json().keys()
-    assert (response.json()["id"], response.json()["name"], response.json()["price"]) == (shirt.id, "Blue cotton shirt", "19.00")
+    assert (response.json()["id"], response.json()["name"], response.json()["price"]) == (
+        shirt.id,
+        "Blue cotton shirt",
+        "19.00",
+    )
 
 
 def test_it_hides_an_inactive_or_missing_product(api):

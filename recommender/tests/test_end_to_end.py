@@ -34,8 +34,12 @@ def closet_photos(tmp_path):
 
 
 def upload(client, *paths):
-    data = {"form-TOTAL_FORMS": str(len(paths)), "form-INITIAL_FORMS": "0", "form-MIN_NUM_FORMS": "0",
-            "form-MAX_NUM_FORMS": "20"}
+    data = {
+        "form-TOTAL_FORMS": str(len(paths)),
+        "form-INITIAL_FORMS": "0",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "20",
+    }
     handles = [open(path, "rb") for path in paths]
     try:
         data.update({f"form-{n}-image": handle for n, handle in enumerate(handles)})
@@ -54,8 +58,10 @@ def test_every_imported_product_is_embedded_by_the_real_encoders_and_indexed(sho
 
 
 def test_a_person_signs_up_uploads_and_gets_fitting_picks(client, shop, closet_photos, settings):
-    client.post(reverse("signup"), {"username": "dana", "password1": "a-long-test-password",
-                                    "password2": "a-long-test-password"})
+    client.post(
+        reverse("signup"),
+        {"username": "dana", "password1": "a-long-test-password", "password2": "a-long-test-password"},
+    )
     response = upload(client, closet_photos["Jeans"], closet_photos["Tshirts"])
     assert response.status_code == 302
     items = WardrobeItem.objects.filter(user__username="dana")
@@ -71,8 +77,9 @@ def test_a_person_signs_up_uploads_and_gets_fitting_picks(client, shop, closet_p
     settings.RECOMMEND_NOISE = 0.03  # the default
     page = client.get(reverse("recommender:recommendations")).content.decode()
     assert page.count('class="card product-card"') == 12
-    sets = {frozenset(p["product"]["id"] for p in client.get("/api/recommendations/").json()["results"])
-            for _ in range(4)}
+    sets = {
+        frozenset(p["product"]["id"] for p in client.get("/api/recommendations/").json()["results"]) for _ in range(4)
+    }
     assert len(sets) > 1  # each refresh brings a different set
 
 

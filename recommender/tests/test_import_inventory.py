@@ -16,15 +16,35 @@ from recommender.models import EmbeddingStatus, Product
 
 pytestmark = pytest.mark.django_db
 
-STYLES = ["id", "gender", "masterCategory", "subCategory", "articleType", "baseColour",
-          "season", "year", "usage", "productDisplayName"]
+STYLES = [
+    "id",
+    "gender",
+    "masterCategory",
+    "subCategory",
+    "articleType",
+    "baseColour",
+    "season",
+    "year",
+    "usage",
+    "productDisplayName",
+]
 CLOTHSY = ["url", "title", "description"]
 
 
 def styles_row(id, name, **fields):
-    return {"id": str(id), "gender": "Men", "masterCategory": "Apparel", "subCategory": "Topwear",
-            "articleType": "Tshirts", "baseColour": "Navy Blue", "season": "Summer", "year": "2012",
-            "usage": "Casual", "productDisplayName": name, **fields}
+    return {
+        "id": str(id),
+        "gender": "Men",
+        "masterCategory": "Apparel",
+        "subCategory": "Topwear",
+        "articleType": "Tshirts",
+        "baseColour": "Navy Blue",
+        "season": "Summer",
+        "year": "2012",
+        "usage": "Casual",
+        "productDisplayName": name,
+        **fields,
+    }
 
 
 def write_csv(path, header, rows):
@@ -47,11 +67,20 @@ def write_styles(folder, rows, photos=None, header=STYLES):
 def two_shirts(folder):
     return write_styles(
         folder,
-        [styles_row(15970, "Turtle Check Men Navy Blue Shirt", articleType="Shirts"),
-         styles_row(39386, "Peter England Men Party Blue Jeans", articleType="Jeans", baseColour="Blue",
-                    subCategory="Bottomwear")],
-        photos={"15970.jpg": photo_bytes(colour=(20, 30, 90)),
-                "39386.jpg": photo_bytes(colour=(60, 90, 160), shape="trousers")},
+        [
+            styles_row(15970, "Turtle Check Men Navy Blue Shirt", articleType="Shirts"),
+            styles_row(
+                39386,
+                "Peter England Men Party Blue Jeans",
+                articleType="Jeans",
+                baseColour="Blue",
+                subCategory="Bottomwear",
+            ),
+        ],
+        photos={
+            "15970.jpg": photo_bytes(colour=(20, 30, 90)),
+            "39386.jpg": photo_bytes(colour=(60, 90, 160), shape="trousers"),
+        },
     )
 
 
@@ -76,12 +105,31 @@ def stored_jpeg(field):
 def test_it_imports_a_styles_csv_with_photos_and_embeds_every_product(tmp_path):
     path = write_styles(
         tmp_path / "catalogue",
-        [styles_row(1163, "Puma Men's Calibre Shoe", gender="Men", masterCategory="Footwear",
-                    subCategory="Shoes", articleType="Casual Shoes", baseColour="Black", season="Fall"),
-         styles_row(2051, "Fabindia Women Red Kurta", gender="Women", articleType="Kurtas", baseColour="Red",
-                    usage="Ethnic", season="NA")],
-        photos={"1163.jpg": photo_bytes(colour=(10, 10, 10), shape="shoe"),
-                "2051.jpg": photo_bytes(colour=(200, 20, 20))},
+        [
+            styles_row(
+                1163,
+                "Puma Men's Calibre Shoe",
+                gender="Men",
+                masterCategory="Footwear",
+                subCategory="Shoes",
+                articleType="Casual Shoes",
+                baseColour="Black",
+                season="Fall",
+            ),
+            styles_row(
+                2051,
+                "Fabindia Women Red Kurta",
+                gender="Women",
+                articleType="Kurtas",
+                baseColour="Red",
+                usage="Ethnic",
+                season="NA",
+            ),
+        ],
+        photos={
+            "1163.jpg": photo_bytes(colour=(10, 10, 10), shape="shoe"),
+            "2051.jpg": photo_bytes(colour=(200, 20, 20)),
+        },
     )
 
     out, _ = run(path)
@@ -90,7 +138,12 @@ def test_it_imports_a_styles_csv_with_photos_and_embeds_every_product(tmp_path):
     assert "Embedded 2 product(s)." in out
     shoe = Product.objects.get(external_id="1163")
     assert (shoe.name, shoe.brand, shoe.category, shoe.gender, shoe.colour) == (
-        "Puma Men's Calibre Shoe", "Puma", "Casual Shoes", "Men", "Black")
+        "Puma Men's Calibre Shoe",
+        "Puma",
+        "Casual Shoes",
+        "Men",
+        "Black",
+    )
     assert shoe.description == "Footwear, Shoes, Casual, Fall"
     assert Product.objects.get(external_id="2051").description == "Apparel, Topwear, Ethnic"  # "NA" left out
     for product in Product.objects.all():
@@ -129,10 +182,14 @@ def test_it_stores_clean_jpeg_copies_of_the_catalogue_photos(tmp_path):
 def test_it_uses_the_filename_column_when_the_catalogue_has_one(tmp_path):
     path = write_styles(
         tmp_path,
-        [styles_row(1, "Nike Men White Tshirt", filename="images/white-tee.png"),
-         styles_row(2, "Nike Men Black Tshirt", filename="")],  # empty: falls back to <id>.jpg
-        photos={"images/white-tee.png": photo_bytes(colour=(250, 250, 250), format="PNG"),
-                "2.jpg": photo_bytes(colour=(5, 5, 5))},
+        [
+            styles_row(1, "Nike Men White Tshirt", filename="images/white-tee.png"),
+            styles_row(2, "Nike Men Black Tshirt", filename=""),
+        ],  # empty: falls back to <id>.jpg
+        photos={
+            "images/white-tee.png": photo_bytes(colour=(250, 250, 250), format="PNG"),
+            "2.jpg": photo_bytes(colour=(5, 5, 5)),
+        },
         header=STYLES + ["filename"],
     )
 
@@ -147,23 +204,42 @@ def test_it_uses_the_filename_column_when_the_catalogue_has_one(tmp_path):
 
 
 def test_it_reads_the_columns_by_name_in_any_order(tmp_path):
-    header = ["productDisplayName", "id", "articleType", "gender", "baseColour", "masterCategory",
-              "subCategory", "season", "year", "usage", "link"]
+    header = [
+        "productDisplayName",
+        "id",
+        "articleType",
+        "gender",
+        "baseColour",
+        "masterCategory",
+        "subCategory",
+        "season",
+        "year",
+        "usage",
+        "link",
+    ]
     row = {**styles_row(5, "Wrangler Men Blue Jeans", articleType="Jeans", baseColour="Blue"), "link": "x"}
     run(write_styles(tmp_path, [row], photos={"5.jpg": photo_bytes()}, header=header))
 
     jeans = Product.objects.get(external_id="5")
-    assert (jeans.name, jeans.brand, jeans.category, jeans.colour) == ("Wrangler Men Blue Jeans", "Wrangler", "Jeans", "Blue")
+    assert (jeans.name, jeans.brand, jeans.category, jeans.colour) == (
+        "Wrangler Men Blue Jeans",
+        "Wrangler",
+        "Jeans",
+        "Blue",
+    )
 
 
-@pytest.mark.parametrize("name, brand", [
-    ("Puma Men's Calibre Shoe", "Puma"),
-    ("United Colors of Benetton Women Solid Top", "United Colors of Benetton"),
-    ("Fabindia Unisex Cotton Scarf", "Fabindia"),
-    ("Gini and Jony Girls Pink Frock", "Gini and Jony"),
-    ("Men Blue Slim Jeans", ""),  # no words before the gender: no brand
-    ("Classic Leather Belt", ""),  # no gender word at all: no guess
-])
+@pytest.mark.parametrize(
+    "name, brand",
+    [
+        ("Puma Men's Calibre Shoe", "Puma"),
+        ("United Colors of Benetton Women Solid Top", "United Colors of Benetton"),
+        ("Fabindia Unisex Cotton Scarf", "Fabindia"),
+        ("Gini and Jony Girls Pink Frock", "Gini and Jony"),
+        ("Men Blue Slim Jeans", ""),  # no words before the gender: no brand
+        ("Classic Leather Belt", ""),  # no gender word at all: no guess
+    ],
+)
 def test_it_takes_the_brand_from_the_words_before_the_gender(tmp_path, name, brand):
     run(write_styles(tmp_path, [styles_row(1, name)], photos={"1.jpg": photo_bytes()}))
 
@@ -171,7 +247,11 @@ def test_it_takes_the_brand_from_the_words_before_the_gender(tmp_path, name, bra
 
 
 def test_it_reads_quoted_names_with_commas_and_a_byte_order_mark(tmp_path):
-    text = ",".join(STYLES) + "\r\n" + '42,Women,Apparel,Topwear,Tops,White,Summer,2013,Casual,"Vero Moda Women\'s Top, White"\r\n'
+    text = (
+        ",".join(STYLES)
+        + "\r\n"
+        + '42,Women,Apparel,Topwear,Tops,White,Summer,2013,Casual,"Vero Moda Women\'s Top, White"\r\n'
+    )
     (tmp_path / "styles.csv").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))  # as Excel saves it
     (tmp_path / "42.jpg").write_bytes(photo_bytes())
 
@@ -185,17 +265,28 @@ def test_it_reads_quoted_names_with_commas_and_a_byte_order_mark(tmp_path):
 
 
 def test_it_imports_a_url_title_description_csv_as_text_only_products(tmp_path):
-    path = write_csv(tmp_path / "clothsy.csv", CLOTHSY, [
-        {"url": "https://clothsy.example/p/linen-shirt", "title": "Linen shirt", "description": "Loose, white, summer"},
-        {"url": "https://clothsy.example/p/wool-coat", "title": "Wool coat", "description": ""},
-    ])
+    path = write_csv(
+        tmp_path / "clothsy.csv",
+        CLOTHSY,
+        [
+            {
+                "url": "https://clothsy.example/p/linen-shirt",
+                "title": "Linen shirt",
+                "description": "Loose, white, summer",
+            },
+            {"url": "https://clothsy.example/p/wool-coat", "title": "Wool coat", "description": ""},
+        ],
+    )
 
     out, _ = run(path)
 
     assert "2 created, 0 updated, 0 unchanged." in out
     shirt = Product.objects.get(external_id="https://clothsy.example/p/linen-shirt")
     assert (shirt.name, shirt.description, shirt.url) == (
-        "Linen shirt", "Loose, white, summer", "https://clothsy.example/p/linen-shirt")
+        "Linen shirt",
+        "Loose, white, summer",
+        "https://clothsy.example/p/linen-shirt",
+    )
     for product in Product.objects.all():
         assert not product.image and not product.thumbnail
         assert product.status == EmbeddingStatus.READY
@@ -205,11 +296,15 @@ def test_it_imports_a_url_title_description_csv_as_text_only_products(tmp_path):
 
 def test_it_merges_repeated_urls_into_one_product(tmp_path):
     url = "https://clothsy.example/p/denim-jacket"
-    path = write_csv(tmp_path / "clothsy.csv", CLOTHSY, [
-        {"url": url, "title": "Denim jacket", "description": "first listing"},
-        {"url": "https://clothsy.example/p/scarf", "title": "Scarf", "description": ""},
-        {"url": url, "title": "Denim jacket, washed", "description": "second listing"},
-    ])
+    path = write_csv(
+        tmp_path / "clothsy.csv",
+        CLOTHSY,
+        [
+            {"url": url, "title": "Denim jacket", "description": "first listing"},
+            {"url": "https://clothsy.example/p/scarf", "title": "Scarf", "description": ""},
+            {"url": url, "title": "Denim jacket, washed", "description": "second listing"},
+        ],
+    )
 
     out, _ = run(path)
 
@@ -220,8 +315,11 @@ def test_it_merges_repeated_urls_into_one_product(tmp_path):
 
 
 def test_it_refuses_a_web_address_too_long_to_store(tmp_path):
-    path = write_csv(tmp_path / "clothsy.csv", CLOTHSY, [
-        {"url": "https://clothsy.example/p/shirt?q=" + "x" * 1000, "title": "Shirt", "description": ""}])
+    path = write_csv(
+        tmp_path / "clothsy.csv",
+        CLOTHSY,
+        [{"url": "https://clothsy.example/p/shirt?q=" + "x" * 1000, "title": "Shirt", "description": ""}],
+    )
 
     with pytest.raises(CommandError, match="line 2: the web address is longer than 1000 characters"):
         run(path)
@@ -229,14 +327,19 @@ def test_it_refuses_a_web_address_too_long_to_store(tmp_path):
     assert Product.objects.count() == 0
 
 
-@pytest.mark.parametrize("column, length, message", [
-    ("id", 201, "the id is longer than 200 characters"),
-    ("articleType", 121, "articleType is longer than 120 characters"),
-    ("gender", 41, "gender is longer than 40 characters"),
-    ("baseColour", 61, "baseColour is longer than 60 characters"),
-])
+@pytest.mark.parametrize(
+    "column, length, message",
+    [
+        ("id", 201, "the id is longer than 200 characters"),
+        ("articleType", 121, "articleType is longer than 120 characters"),
+        ("gender", 41, "gender is longer than 40 characters"),
+        ("baseColour", 61, "baseColour is longer than 60 characters"),
+    ],
+)
 def test_it_refuses_a_value_too_long_to_store(tmp_path, column, length, message):
-    path = write_styles(tmp_path, [styles_row(1, "Nike Men Shirt"), {**styles_row(2, "Nike Men Shirt"), column: "x" * length}])
+    path = write_styles(
+        tmp_path, [styles_row(1, "Nike Men Shirt"), {**styles_row(2, "Nike Men Shirt"), column: "x" * length}]
+    )
 
     with pytest.raises(CommandError, match=f"line 3: {message}"):
         run(path)
@@ -248,10 +351,14 @@ def test_it_keeps_distinct_long_urls_apart(tmp_path):
     stem = "https://clothsy.example/p/shirt?" + "utm_source=newsletter&" * 10
     first, second = stem + "variant=blue", stem + "variant=red"
     assert len(stem) > 200
-    path = write_csv(tmp_path / "clothsy.csv", CLOTHSY, [
-        {"url": first, "title": "Shirt, blue", "description": ""},
-        {"url": second, "title": "Shirt, red", "description": ""},
-    ])
+    path = write_csv(
+        tmp_path / "clothsy.csv",
+        CLOTHSY,
+        [
+            {"url": first, "title": "Shirt, blue", "description": ""},
+            {"url": second, "title": "Shirt, red", "description": ""},
+        ],
+    )
 
     run(path)
     out, _ = run(path)
@@ -266,8 +373,10 @@ def test_it_keeps_distinct_long_urls_apart(tmp_path):
 def test_running_the_same_import_twice_changes_nothing(tmp_path):
     path = two_shirts(tmp_path)
     run(path)
-    before = {p.external_id: (p.id, p.embedded_at, p.updated_at, p.image.name, p.thumbnail.name)
-              for p in Product.objects.all()}
+    before = {
+        p.external_id: (p.id, p.embedded_at, p.updated_at, p.image.name, p.thumbnail.name)
+        for p in Product.objects.all()
+    }
     files = sorted(p.name for p in (tmp_path / "media").rglob("*") if p.is_file())
 
     out, _ = run(path)
@@ -275,8 +384,10 @@ def test_running_the_same_import_twice_changes_nothing(tmp_path):
     assert "0 created, 0 updated, 2 unchanged." in out
     assert "Embedded" not in out
     assert Product.objects.count() == 2
-    after = {p.external_id: (p.id, p.embedded_at, p.updated_at, p.image.name, p.thumbnail.name)
-             for p in Product.objects.all()}
+    after = {
+        p.external_id: (p.id, p.embedded_at, p.updated_at, p.image.name, p.thumbnail.name)
+        for p in Product.objects.all()
+    }
     assert after == before
     assert sorted(p.name for p in (tmp_path / "media").rglob("*") if p.is_file()) == files
 
@@ -285,11 +396,19 @@ def test_it_updates_and_re_embeds_only_the_row_that_changed(tmp_path):
     path = two_shirts(tmp_path)
     run(path)
     before = {p.external_id: p for p in Product.objects.all()}
-    write_styles(tmp_path, [
-        styles_row(15970, "Turtle Check Men Navy Blue Flannel Shirt", articleType="Shirts"),
-        styles_row(39386, "Peter England Men Party Blue Jeans", articleType="Jeans", baseColour="Blue",
-                   subCategory="Bottomwear"),
-    ])
+    write_styles(
+        tmp_path,
+        [
+            styles_row(15970, "Turtle Check Men Navy Blue Flannel Shirt", articleType="Shirts"),
+            styles_row(
+                39386,
+                "Peter England Men Party Blue Jeans",
+                articleType="Jeans",
+                baseColour="Blue",
+                subCategory="Bottomwear",
+            ),
+        ],
+    )
 
     out, _ = run(path)
 
@@ -305,7 +424,9 @@ def test_it_updates_and_re_embeds_only_the_row_that_changed(tmp_path):
     assert same.embedded_at == before["39386"].embedded_at
 
 
-def test_it_replaces_a_changed_photo_and_deletes_the_old_files_after_commit(tmp_path, django_capture_on_commit_callbacks):
+def test_it_replaces_a_changed_photo_and_deletes_the_old_files_after_commit(
+    tmp_path, django_capture_on_commit_callbacks
+):
     path = two_shirts(tmp_path)
     with django_capture_on_commit_callbacks(execute=True):
         run(path)
@@ -347,13 +468,17 @@ def test_a_changed_photo_that_cannot_be_read_leaves_the_old_one_in_place(tmp_pat
 
 def test_a_re_import_keeps_what_the_shop_added_that_the_catalogue_does_not_have(tmp_path):
     path = two_shirts(tmp_path / "styles")
-    clothsy = write_csv(tmp_path / "clothsy.csv", CLOTHSY, [
-        {"url": "https://clothsy.example/p/a", "title": "Wool scarf", "description": "Warm"}])
+    clothsy = write_csv(
+        tmp_path / "clothsy.csv",
+        CLOTHSY,
+        [{"url": "https://clothsy.example/p/a", "title": "Wool scarf", "description": "Warm"}],
+    )
     run(path)
     run(clothsy)
     Product.objects.filter(external_id="15970").update(price="39.90", url="https://shop.example/turtle-shirt")
     Product.objects.filter(external_id="https://clothsy.example/p/a").update(
-        price="12.00", brand="Clothsy", category="Scarves", gender="Unisex", colour="Grey")
+        price="12.00", brand="Clothsy", category="Scarves", gender="Unisex", colour="Grey"
+    )
 
     out_styles, _ = run(path)
     out_clothsy, _ = run(clothsy)
@@ -364,7 +489,12 @@ def test_a_re_import_keeps_what_the_shop_added_that_the_catalogue_does_not_have(
     assert (shirt.price, shirt.url) == (Decimal("39.90"), "https://shop.example/turtle-shirt")
     scarf = Product.objects.get(external_id="https://clothsy.example/p/a")
     assert (scarf.price, scarf.brand, scarf.category, scarf.gender, scarf.colour) == (
-        Decimal("12.00"), "Clothsy", "Scarves", "Unisex", "Grey")
+        Decimal("12.00"),
+        "Clothsy",
+        "Scarves",
+        "Unisex",
+        "Grey",
+    )
 
 
 def test_a_re_import_does_not_reactivate_a_product_the_shop_took_off_sale(tmp_path):
@@ -381,12 +511,18 @@ def test_a_re_import_does_not_reactivate_a_product_the_shop_took_off_sale(tmp_pa
 # Bad input
 
 
-@pytest.mark.parametrize("bad_line, message", [
-    ('3,Men,Apparel,Topwear,Shirts,Blue,Summer,2012,Casual,Nike Men Shirt,extra', "line 3: expected 10 fields, found 11"),
-    ("3,Men,Apparel,Topwear,Shirts", "line 3: expected 10 fields, found 5"),
-    (",Men,Apparel,Topwear,Shirts,Blue,Summer,2012,Casual,Nike Men Shirt", "line 3: the id is empty"),
-    ("3,Men,Apparel,Topwear,Shirts,Blue,Summer,2012,Casual,", "line 3: productDisplayName is empty"),
-])
+@pytest.mark.parametrize(
+    "bad_line, message",
+    [
+        (
+            "3,Men,Apparel,Topwear,Shirts,Blue,Summer,2012,Casual,Nike Men Shirt,extra",
+            "line 3: expected 10 fields, found 11",
+        ),
+        ("3,Men,Apparel,Topwear,Shirts", "line 3: expected 10 fields, found 5"),
+        (",Men,Apparel,Topwear,Shirts,Blue,Summer,2012,Casual,Nike Men Shirt", "line 3: the id is empty"),
+        ("3,Men,Apparel,Topwear,Shirts,Blue,Summer,2012,Casual,", "line 3: productDisplayName is empty"),
+    ],
+)
 def test_a_malformed_row_stops_the_import_naming_its_line(tmp_path, bad_line, message):
     good = "1,Men,Apparel,Topwear,Shirts,Blue,Summer,2012,Casual,Nike Men Blue Shirt"
     (tmp_path / "styles.csv").write_text(",".join(STYLES) + "\n" + good + "\n" + bad_line + "\n")
@@ -401,12 +537,16 @@ def test_a_malformed_row_stops_the_import_naming_its_line(tmp_path, bad_line, me
 
 
 def test_it_lists_every_malformed_row(tmp_path):
-    path = write_csv(tmp_path / "clothsy.csv", CLOTHSY, [
-        {"url": "not a url", "title": "Shirt", "description": ""},
-        {"url": "https://clothsy.example/p/ok", "title": "Fine", "description": ""},
-        {"url": "ftp://clothsy.example/p/x", "title": "Shirt", "description": ""},
-        {"url": "https://clothsy.example/p/untitled", "title": "", "description": ""},
-    ])
+    path = write_csv(
+        tmp_path / "clothsy.csv",
+        CLOTHSY,
+        [
+            {"url": "not a url", "title": "Shirt", "description": ""},
+            {"url": "https://clothsy.example/p/ok", "title": "Fine", "description": ""},
+            {"url": "ftp://clothsy.example/p/x", "title": "Shirt", "description": ""},
+            {"url": "https://clothsy.example/p/untitled", "title": "", "description": ""},
+        ],
+    )
 
     with pytest.raises(CommandError) as caught:
         run(path)
@@ -420,10 +560,14 @@ def test_it_lists_every_malformed_row(tmp_path):
 
 
 def test_line_numbers_count_the_lines_of_quoted_multi_line_fields(tmp_path):
-    path = write_csv(tmp_path / "clothsy.csv", CLOTHSY, [
-        {"url": "https://clothsy.example/p/a", "title": "Shirt", "description": "Soft.\nWashes well."},
-        {"url": "nowhere", "title": "Coat", "description": ""},
-    ])
+    path = write_csv(
+        tmp_path / "clothsy.csv",
+        CLOTHSY,
+        [
+            {"url": "https://clothsy.example/p/a", "title": "Shirt", "description": "Soft.\nWashes well."},
+            {"url": "nowhere", "title": "Coat", "description": ""},
+        ],
+    )
 
     with pytest.raises(CommandError, match="line 4: 'nowhere'"):  # the line an editor shows
         run(path)
@@ -513,8 +657,11 @@ def test_skip_invalid_imports_the_good_rows_and_reports_the_bad(tmp_path):
 
 
 def test_a_missing_photo_leaves_the_product_text_only_and_says_so(tmp_path):
-    path = write_styles(tmp_path, [styles_row(1, "Nike Men Blue Shirt"), styles_row(2, "Nike Men Red Shirt")],
-                        photos={"1.jpg": photo_bytes()})
+    path = write_styles(
+        tmp_path,
+        [styles_row(1, "Nike Men Blue Shirt"), styles_row(2, "Nike Men Red Shirt")],
+        photos={"1.jpg": photo_bytes()},
+    )
 
     out, err = run(path)
 
@@ -527,11 +674,15 @@ def test_a_missing_photo_leaves_the_product_text_only_and_says_so(tmp_path):
     assert Product.objects.get(external_id="1").image
 
 
-@pytest.mark.parametrize("content", [
-    b"these are not the pixels you are looking for",
-    photo_bytes()[:400],
-    photo_bytes(size=(20, 20)),  # too small to be a product photo
-], ids=["text", "truncated", "tiny"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"these are not the pixels you are looking for",
+        photo_bytes()[:400],
+        photo_bytes(size=(20, 20)),  # too small to be a product photo
+    ],
+    ids=["text", "truncated", "tiny"],
+)
 def test_a_photo_that_cannot_be_used_leaves_the_product_text_only_and_says_so(tmp_path, content):
     path = write_styles(tmp_path, [styles_row(9, "Nike Men Blue Shirt")], photos={"9.jpg": content})
 
@@ -548,8 +699,9 @@ def test_a_photo_that_cannot_be_used_leaves_the_product_text_only_and_says_so(tm
 @pytest.mark.parametrize("filename", ["../secret.jpg", "images/../../secret.jpg", "/tmp/secret.jpg"])
 def test_it_refuses_a_filename_outside_the_catalogues_folder(tmp_path, filename):
     (tmp_path / "secret.jpg").write_bytes(photo_bytes())
-    path = write_styles(tmp_path / "catalogue", [styles_row(1, "Nike Men Shirt", filename=filename)],
-                        header=STYLES + ["filename"])
+    path = write_styles(
+        tmp_path / "catalogue", [styles_row(1, "Nike Men Shirt", filename=filename)], header=STYLES + ["filename"]
+    )
 
     with pytest.raises(CommandError, match=r"line 2: filename .* points outside the catalogue's folder"):
         run(path)
@@ -580,11 +732,15 @@ def test_it_shows_a_progress_bar_on_stderr_and_a_summary_on_stdout(tmp_path):
 
 def test_the_progress_bar_counts_merged_rows_too(tmp_path):
     url = "https://clothsy.example/p/a"
-    path = write_csv(tmp_path / "clothsy.csv", CLOTHSY, [
-        {"url": url, "title": "Scarf", "description": ""},
-        {"url": url, "title": "Scarf", "description": "again"},
-        {"url": url, "title": "Scarf", "description": "and again"},
-    ])
+    path = write_csv(
+        tmp_path / "clothsy.csv",
+        CLOTHSY,
+        [
+            {"url": url, "title": "Scarf", "description": ""},
+            {"url": url, "title": "Scarf", "description": "again"},
+            {"url": url, "title": "Scarf", "description": "and again"},
+        ],
+    )
 
     _, err = run(path)
 
@@ -638,13 +794,23 @@ def rebuild(*args):
 
 def test_rebuild_index_indexes_the_embedded_active_products(tmp_path):
     run(two_shirts(tmp_path / "shirts"))
-    run(write_csv(tmp_path / "clothsy.csv", CLOTHSY, [
-        {"url": "https://clothsy.example/p/a", "title": "Wool scarf", "description": ""},
-        {"url": "https://clothsy.example/p/b", "title": "Silk scarf", "description": ""},
-    ]))
+    run(
+        write_csv(
+            tmp_path / "clothsy.csv",
+            CLOTHSY,
+            [
+                {"url": "https://clothsy.example/p/a", "title": "Wool scarf", "description": ""},
+                {"url": "https://clothsy.example/p/b", "title": "Silk scarf", "description": ""},
+            ],
+        )
+    )
     Product.objects.filter(external_id="https://clothsy.example/p/b").update(is_active=False)
-    run(write_csv(tmp_path / "later.csv", CLOTHSY, [
-        {"url": "https://clothsy.example/p/c", "title": "Cap", "description": ""}]), "--no-embed")
+    run(
+        write_csv(
+            tmp_path / "later.csv", CLOTHSY, [{"url": "https://clothsy.example/p/c", "title": "Cap", "description": ""}]
+        ),
+        "--no-embed",
+    )
 
     out = rebuild()
 
@@ -729,8 +895,10 @@ def test_load_demo_inventory_can_be_run_again_without_duplicates():
 
 def test_it_reads_a_styles_csv_without_season_year_and_usage(tmp_path):
     # The shape of a trimmed styles.csv such as the fashion-dev labels: no year column.
-    text = ("id,filename,gender,masterCategory,subCategory,articleType,baseColour,productDisplayName\n"
-            "1759,1759.jpg,Men,Apparel,Topwear,Tshirts,Grey,Lotto Men Epic Grey T-shirt\n")
+    text = (
+        "id,filename,gender,masterCategory,subCategory,articleType,baseColour,productDisplayName\n"
+        "1759,1759.jpg,Men,Apparel,Topwear,Tshirts,Grey,Lotto Men Epic Grey T-shirt\n"
+    )
     (tmp_path / "labels.csv").write_text(text)
     (tmp_path / "1759.jpg").write_bytes(photo_bytes())
     run(tmp_path / "labels.csv")

@@ -21,8 +21,12 @@ def inventory(db):
     for colour, rgb in COLOURS.items():
         for shape in ("shirt", "trousers"):
             for n in range(6):
-                item = product(name=f"{colour} {shape} {n}", category=shape, url=f"https://shop.example/{colour}-{shape}-{n}")
-                services.product_set_photo(product=item, photo=read_photo(io.BytesIO(photo_bytes(colour=rgb, shape=shape))))
+                item = product(
+                    name=f"{colour} {shape} {n}", category=shape, url=f"https://shop.example/{colour}-{shape}-{n}"
+                )
+                services.product_set_photo(
+                    product=item, photo=read_photo(io.BytesIO(photo_bytes(colour=rgb, shape=shape)))
+                )
                 item.save()
                 created.append(item.id)
     services.products_embed(product_ids=created)

@@ -91,7 +91,11 @@ def test_it_refuses_a_token_for_a_wrong_password(user):
 
 def test_it_accepts_a_token_header(user, api):
     create_item(api, name="Grey hoodie")
-    token = APIClient().post(reverse("api-token"), {"username": "alice", "password": "a-long-test-password"}).json()["token"]
+    token = (
+        APIClient()
+        .post(reverse("api-token"), {"username": "alice", "password": "a-long-test-password"})
+        .json()["token"]
+    )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     response = client.get(reverse("api-items"))
@@ -241,7 +245,9 @@ def test_it_rejects_a_bad_photo_with_a_clear_message(api, filename, content, mes
 
 def test_it_rejects_an_oversized_upload(api, settings):
     settings.UPLOAD_MAX_BYTES = 10_000
-    response = api.post(reverse("api-items"), {"image": upload(content=photo_bytes(size=(1200, 1600)))}, format="multipart")
+    response = api.post(
+        reverse("api-items"), {"image": upload(content=photo_bytes(size=(1200, 1600)))}, format="multipart"
+    )
     assert response.status_code == 400
     assert "photos can be at most 9.8\xa0KB" in response.json()["image"][0]
     assert not WardrobeItem.objects.exists()
@@ -291,9 +297,18 @@ def test_it_updates_details_from_json_and_keeps_the_others(api, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         response = api.patch(item_url(created["id"]), {"brand": " COS "}, format="json")
     assert response.status_code == 200
-    assert (response.json()["name"], response.json()["brand"], response.json()["category"]) == ("Grey hoodie", "COS", "knitwear")
+    assert (response.json()["name"], response.json()["brand"], response.json()["category"]) == (
+        "Grey hoodie",
+        "COS",
+        "knitwear",
+    )
     item = WardrobeItem.objects.get(id=created["id"])
-    assert (item.name, item.brand, item.category, item.status) == ("Grey hoodie", "COS", "knitwear", EmbeddingStatus.READY)
+    assert (item.name, item.brand, item.category, item.status) == (
+        "Grey hoodie",
+        "COS",
+        "knitwear",
+        EmbeddingStatus.READY,
+    )
 
 
 def test_it_updates_details_from_multipart_and_keeps_the_others(api):

@@ -22,8 +22,13 @@ def test_the_closet_lists_only_my_items_with_their_state(alice_client, item, oth
     import io
 
     services.item_create(user=other_user, photo=read_photo(io.BytesIO(photo_bytes())), name="Bob's coat")
-    WardrobeItem.objects.create(user=item.user, image=item.image.name, thumbnail=item.thumbnail.name,
-                                status=EmbeddingStatus.FAILED, error="This photo is damaged")
+    WardrobeItem.objects.create(
+        user=item.user,
+        image=item.image.name,
+        thumbnail=item.thumbnail.name,
+        status=EmbeddingStatus.FAILED,
+        error="This photo is damaged",
+    )
     page = alice_client.get(reverse("wardrobe:closet")).content.decode()
     assert "Blue shirt" in page
     assert "Bob&#x27;s coat" not in page and "Bob's coat" not in page
@@ -49,7 +54,8 @@ def test_it_edits_an_item_and_embeds_it_again(alice_client, item, django_capture
     before = item.vector.copy()
     with django_capture_on_commit_callbacks(execute=True):
         response = alice_client.post(
-            reverse("wardrobe:item-edit", args=[item.pk]), {"name": "Navy linen shirt", "brand": "Arket", "category": "shirt"}
+            reverse("wardrobe:item-edit", args=[item.pk]),
+            {"name": "Navy linen shirt", "brand": "Arket", "category": "shirt"},
         )
     assert response.status_code == 302
     item.refresh_from_db()
@@ -127,7 +133,9 @@ def test_wardrobe_photos_are_not_public_media(client, item):
     assert client.get(reverse("wardrobe:item-photo", args=[item.pk])).status_code == 302  # to the login page
 
 
-@pytest.mark.parametrize("name", ["wardrobe:closet", "wardrobe:upload", "recommender:recommendations", "recommender:search"])
+@pytest.mark.parametrize(
+    "name", ["wardrobe:closet", "wardrobe:upload", "recommender:recommendations", "recommender:search"]
+)
 def test_pages_need_login(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 302 and reverse("login") in response["Location"]

@@ -45,13 +45,17 @@ def test_it_uploads_several_photos_with_their_details(alice_client, user, django
     assert response.status_code == 302
     items = WardrobeItem.objects.for_user(user).order_by("id")
     assert [(i.name, i.brand, i.category) for i in items] == [
-        ("Grey hoodie", "Uniqlo", "knitwear"), ("", "", "trousers"), ("", "", "")
+        ("Grey hoodie", "Uniqlo", "knitwear"),
+        ("", "", "trousers"),
+        ("", "", ""),
     ]
     assert {i.status for i in items} == {EmbeddingStatus.READY}
     assert all(len(i.vector) == 1664 for i in items)
 
 
-def test_it_saves_a_pending_item_and_dispatches_its_embedding_on_commit(alice_client, user, django_capture_on_commit_callbacks):
+def test_it_saves_a_pending_item_and_dispatches_its_embedding_on_commit(
+    alice_client, user, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         alice_client.post(reverse("wardrobe:upload"), upload_data(("a.jpg", photo_bytes())))
     item = WardrobeItem.objects.get(user=user)
@@ -117,7 +121,11 @@ def too_thin():
         ("line.png", too_thin(), "each side must be at least"),
         ("bomb.png", decompression_bomb(), "too many pixels"),
         ("empty.jpg", b"", "empty"),
-        ("anim.gif", b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;", "not supported"),
+        (
+            "anim.gif",
+            b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;",
+            "not supported",
+        ),
     ],
 )
 def test_it_rejects_bad_files_with_a_clear_message(alice_client, user, filename, content, message):

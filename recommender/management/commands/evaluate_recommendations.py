@@ -34,7 +34,9 @@ class Command(BaseCommand):
         model, baseline = evaluate(
             wardrobes=wardrobes, size=size, limit=limit, seed=seed, with_names=with_names, report=report
         )
-        self.stdout.write(f"\n{wardrobes} wardrobes of {size} photos{' with names' if with_names else ''}, {limit} picks each:")
+        self.stdout.write(
+            f"\n{wardrobes} wardrobes of {size} photos{' with names' if with_names else ''}, {limit} picks each:"
+        )
         self.stdout.write(f"{'':20} {'Closetspace':>12} {'random':>8}")
         for (name, ours), theirs in zip(model.rates().items(), baseline.rates().values()):
             self.stdout.write(f"{name:20} {ours:12.0%} {theirs:8.0%}")

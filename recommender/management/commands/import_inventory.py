@@ -26,8 +26,7 @@ class Command(BaseCommand):
         for problem in invalid:
             self.stderr.write(f"skipped {problem}")
 
-        with tqdm(total=len(rows), desc="import", unit="row", disable=not show_progress,
-                  file=progress_file) as bar:
+        with tqdm(total=len(rows), desc="import", unit="row", disable=not show_progress, file=progress_file) as bar:
             report = catalogue.import_rows(rows, progress=bar.update)
         for problem in report.photo_problems:
             self.stderr.write(problem)
@@ -41,8 +40,13 @@ class Command(BaseCommand):
             return
         chunk = settings.EMBED_TASK_CHUNK
         ids = report.to_embed
-        with tqdm(total=len(ids), desc="embed" if settings.CELERY_TASK_ALWAYS_EAGER else "queue",
-                  unit="product", disable=not show_progress, file=progress_file) as bar:
+        with tqdm(
+            total=len(ids),
+            desc="embed" if settings.CELERY_TASK_ALWAYS_EAGER else "queue",
+            unit="product",
+            disable=not show_progress,
+            file=progress_file,
+        ) as bar:
             for start in range(0, len(ids), chunk):
                 services.dispatch_embedding(ids[start : start + chunk])
                 bar.update(len(ids[start : start + chunk]))
