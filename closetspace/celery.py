@@ -1,4 +1,4 @@
-"""The Celery app, its beat schedule, and per-process warm-up of the encoders."""
+"""The Celery app and per-process warm-up of the encoders (the beat schedule is in settings)."""
 
 import os
 
@@ -10,26 +10,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "closetspace.settings")
 app = Celery("closetspace")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-
-
-@app.on_after_finalize.connect
-def add_beat_schedule(sender, **kwargs):
-    from django.conf import settings
-
-    sender.conf.beat_schedule = {
-        "rebuild-index-when-inventory-changed": {
-            "task": "recommender.tasks.rebuild_index",
-            "schedule": settings.INDEX_REBUILD_MINUTES * 60.0,
-        },
-        "embed-stale-products": {
-            "task": "recommender.tasks.embed_stale",
-            "schedule": settings.INDEX_REBUILD_MINUTES * 60.0,
-        },
-        "embed-stale-wardrobe-items": {
-            "task": "wardrobe.tasks.embed_stale_items",
-            "schedule": 60.0,
-        },
-    }
 
 
 _worker_concurrency = None

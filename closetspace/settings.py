@@ -195,7 +195,7 @@ RECOMMEND_MAX = envint("RECOMMEND_MAX", 50)
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or ""
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
 if not CELERY_BROKER_URL:
-    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -204,6 +204,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_BEAT_SCHEDULE = {
+    "rebuild-index-when-inventory-changed": {
+        "task": "recommender.tasks.rebuild_index",
+        "schedule": INDEX_REBUILD_MINUTES * 60.0,
+    },
+    "embed-stale-products": {"task": "recommender.tasks.embed_stale", "schedule": INDEX_REBUILD_MINUTES * 60.0},
+    "embed-stale-wardrobe-items": {"task": "wardrobe.tasks.embed_stale_items", "schedule": 60.0},
+}
 if INDEX_REBUILD_IN_PROCESS is None:
     INDEX_REBUILD_IN_PROCESS = CELERY_TASK_ALWAYS_EAGER
 
