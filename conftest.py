@@ -88,3 +88,22 @@ def other_user(django_user_model):
 def alice_client(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def api(user):
+    """Alice, signed in to the JSON API with a session."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def bob_api(other_user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_login(other_user)
+    return client

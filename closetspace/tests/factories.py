@@ -52,6 +52,24 @@ def photo_bytes(colour=(40, 60, 150), size=(240, 320), format="JPEG", exif=None,
     return buffer.getvalue()
 
 
+def truncated_jpeg():
+    data = photo_bytes(size=(400, 400))
+    return data[: len(data) // 2]
+
+
+def too_thin():
+    """1 × 50,000 pixels."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (1, 50_000), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def decompression_bomb():
+    buffer = io.BytesIO()
+    Image.new("1", (20_000, 20_000)).save(buffer, format="PNG")  # 400 MP, a few KB on disk
+    return buffer.getvalue()
+
+
 def product(name="Blue cotton shirt", vector=None, **fields):
     """A product; with `vector`, already embedded by the current encoder."""
     from recommender import embeddings

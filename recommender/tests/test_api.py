@@ -17,20 +17,6 @@ from wardrobe.models import WardrobeItem
 PRODUCT_KEYS = {"id", "name", "brand", "category", "gender", "colour", "price", "url", "external_id", "image_url"}
 
 
-@pytest.fixture
-def api(user):
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def bob_api(other_user):
-    client = APIClient()
-    client.force_login(other_user)
-    return client
-
-
 def random_vector(seed):
     return np.random.default_rng(seed).normal(size=embeddings.DIM)
 

@@ -8,26 +8,11 @@ from PIL import Image
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from closetspace.tests.factories import photo_bytes
+from closetspace.tests.factories import decompression_bomb, photo_bytes, too_thin, truncated_jpeg
 from recommender.models import EmbeddingStatus
 from wardrobe.models import WardrobeItem
 
 ITEM_KEYS = {"id", "name", "brand", "category", "image_url", "status", "error"}
-
-
-@pytest.fixture
-def api(user):
-    """Alice, signed in with a session."""
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def bob_api(other_user):
-    client = APIClient()
-    client.force_login(other_user)
-    return client
 
 
 def upload(filename="shirt.jpg", content=None):
@@ -205,23 +190,6 @@ def test_it_serves_the_photos_to_a_token_client(user, api):
 
 
 # Bad uploads
-
-
-def truncated_jpeg():
-    data = photo_bytes(size=(400, 400))
-    return data[: len(data) // 2]
-
-
-def too_thin():
-    buffer = io.BytesIO()
-    Image.new("RGB", (1, 50_000), "white").save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def decompression_bomb():
-    buffer = io.BytesIO()
-    Image.new("1", (20_000, 20_000)).save(buffer, format="PNG")  # 400 MP, a few KB on disk
-    return buffer.getvalue()
 
 
 @pytest.mark.parametrize(

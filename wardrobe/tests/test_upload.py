@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from closetspace.tests.factories import photo_bytes
+from closetspace.tests.factories import decompression_bomb, photo_bytes, too_thin, truncated_jpeg
 from recommender.models import EmbeddingStatus
 from wardrobe.models import WardrobeItem
 
@@ -94,23 +94,6 @@ def test_it_accepts_heic_photos(alice_client, user):
     response = alice_client.post(reverse("wardrobe:upload"), upload_data(("IMG_0001.HEIC", buffer.getvalue())))
     assert response.status_code == 302
     assert WardrobeItem.objects.for_user(user).count() == 1
-
-
-def truncated_jpeg():
-    data = photo_bytes(size=(400, 400))
-    return data[: len(data) // 2]
-
-
-def decompression_bomb():
-    buffer = io.BytesIO()
-    Image.new("1", (20_000, 20_000)).save(buffer, format="PNG")  # 400 MP, a few KB on disk
-    return buffer.getvalue()
-
-
-def too_thin():
-    buffer = io.BytesIO()
-    Image.new("RGB", (1, 50_000), "white").save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 @pytest.mark.parametrize(
