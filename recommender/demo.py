@@ -23,14 +23,31 @@ WIDTH, HEIGHT = 300, 400
 FIRST_ID = 900001
 CSV_NAME = "catalogue.csv"
 COLUMNS = [
-    "id", "gender", "masterCategory", "subCategory", "articleType", "baseColour",
-    "season", "year", "usage", "productDisplayName", "filename",
+    "id",
+    "gender",
+    "masterCategory",
+    "subCategory",
+    "articleType",
+    "baseColour",
+    "season",
+    "year",
+    "usage",
+    "productDisplayName",
+    "filename",
 ]
 JPEG_QUALITY = 88
 
 BRANDS = (
-    "Northwind", "Quillmere", "Bramblecote", "Ottervale", "Larkspire",
-    "Fennick & Rowe", "Cindergate", "Tamsworth Lane", "Velloquin", "Mossbury",
+    "Northwind",
+    "Quillmere",
+    "Bramblecote",
+    "Ottervale",
+    "Larkspire",
+    "Fennick & Rowe",
+    "Cindergate",
+    "Tamsworth Lane",
+    "Velloquin",
+    "Mossbury",
 )
 
 PALETTE: dict[str, tuple[int, int, int]] = {
@@ -191,8 +208,9 @@ class Sketch:
         self._fade_draw.ellipse(self._box(box), fill=150)
 
     # Details on top.
-    def poly(self, points: Sequence[Point], fill: RGB | None = None, outline: RGB | None = None,
-             width: float = 1) -> None:
+    def poly(
+        self, points: Sequence[Point], fill: RGB | None = None, outline: RGB | None = None, width: float = 1
+    ) -> None:
         xy, w = self._xy(points), self._w(width)
         self.details.append(lambda d: d.polygon(xy, fill=fill, outline=outline, width=w))
 
@@ -213,13 +231,15 @@ class Sketch:
                 on = not on
                 pos = end
 
-    def ellipse(self, box: Sequence[float], fill: RGB | None = None, outline: RGB | None = None,
-                width: float = 1) -> None:
+    def ellipse(
+        self, box: Sequence[float], fill: RGB | None = None, outline: RGB | None = None, width: float = 1
+    ) -> None:
         xy, w = self._box(box), self._w(width)
         self.details.append(lambda d: d.ellipse(xy, fill=fill, outline=outline, width=w))
 
-    def rounded(self, box: Sequence[float], radius: float, fill: RGB | None = None,
-                outline: RGB | None = None, width: float = 1) -> None:
+    def rounded(
+        self, box: Sequence[float], radius: float, fill: RGB | None = None, outline: RGB | None = None, width: float = 1
+    ) -> None:
         xy, r, w = self._box(box), radius * _SCALE, self._w(width)
         self.details.append(lambda d: d.rounded_rectangle(xy, r, fill=fill, outline=outline, width=w))
 
@@ -257,7 +277,9 @@ def _draw_tshirt(s: Sketch, look: Look) -> None:
     if look.style == "V-Neck":
         front = [(124, 56), (150, 104), (176, 56)]
     else:
-        front = _bezier([(124, 56), (126, 88), (150, 88)]) + _mirror(reversed(_bezier([(124, 56), (126, 88), (150, 88)])))
+        front = _bezier([(124, 56), (126, 88), (150, 88)]) + _mirror(
+            reversed(_bezier([(124, 56), (126, 88), (150, 88)]))
+        )
     s.poly(front + [(150, 64)], fill=look.inner)
     s.line([(124, 56), (150, 64), (176, 56)], look.ink, 1)
     s.line(front, look.trim, 5)
@@ -274,8 +296,7 @@ def _draw_tshirt(s: Sketch, look: Look) -> None:
 
 
 def _draw_shirt(s: Sketch, look: Look) -> None:
-    left = [(150, 56), (124, 50), (82, 68), (40, 256), (70, 264), (98, 138), (96, 334),
-            (114, 346), (150, 352)]
+    left = [(150, 56), (124, 50), (82, 68), (40, 256), (70, 264), (98, 138), (96, 334), (114, 346), (150, 352)]
     s.body(_mirrored(left))
     for side in (lambda p: p, _mirror):
         cuff = _band((40, 256), (70, 264), (82, 68), 24)
@@ -310,11 +331,26 @@ def _draw_long_sleeved(s: Sketch, look: Look, neck_y: float) -> tuple[list[Point
 def _draw_hoodie(s: Sketch, look: Look) -> None:
     s.body_ellipse((96, 18, 204, 130))
     cuff, hem = _draw_long_sleeved(s, look, 100)
-    hood_inner = [(150 + 34 * c, 76 + 42 * sn) for c, sn in (
-        (-0.95, 0.45), (-1, 0), (-0.9, -0.55), (-0.6, -0.85), (0, -1),
-        (0.6, -0.85), (0.9, -0.55), (1, 0), (0.95, 0.45))] + [(150, 126)]
-    s.poly(hood_inner, fill=_mix(look.trim, _BLACK, 0.25) if look.pattern == "Colourblocked" else look.inner,
-           outline=look.ink, width=2)
+    hood_inner = [
+        (150 + 34 * c, 76 + 42 * sn)
+        for c, sn in (
+            (-0.95, 0.45),
+            (-1, 0),
+            (-0.9, -0.55),
+            (-0.6, -0.85),
+            (0, -1),
+            (0.6, -0.85),
+            (0.9, -0.55),
+            (1, 0),
+            (0.95, 0.45),
+        )
+    ] + [(150, 126)]
+    s.poly(
+        hood_inner,
+        fill=_mix(look.trim, _BLACK, 0.25) if look.pattern == "Colourblocked" else look.inner,
+        outline=look.ink,
+        width=2,
+    )
     s.line([(120, 108), (150, 128), (180, 108)], look.ink, 1.5)
     for side in (lambda p: p, _mirror):
         s.poly(side(cuff), fill=look.trim, outline=look.ink)
@@ -339,7 +375,9 @@ def _draw_jacket(s: Sketch, look: Look) -> None:
         s.poly([(118, 44), (182, 44), (184, 82), (150, 90), (116, 82)], fill=look.trim, outline=look.ink, width=1.2)
         s.line([(118, 52), (182, 52)], look.ink, 1)
     else:
-        collar = _bezier([(120, 80), (124, 62), (150, 60)]) + _mirror(reversed(_bezier([(120, 80), (124, 62), (150, 60)])))
+        collar = _bezier([(120, 80), (124, 62), (150, 60)]) + _mirror(
+            reversed(_bezier([(120, 80), (124, 62), (150, 60)]))
+        )
         s.line(collar, look.trim, 12)
         s.line(collar, look.ink, 1)
         for side in (lambda p: p, _mirror):
@@ -383,24 +421,42 @@ def _draw_dress(s: Sketch, look: Look) -> None:
 def _draw_skirt(s: Sketch, look: Look) -> None:
     pleated = look.style == "Pleated"
     s.body(_mirrored([(150, 84), (98, 84), (98, 108), (58, 318), (100, 324), (150, 328)]))
-    s.poly([(98, 84), (202, 84), (202, 108), (98, 108)],
-           fill=look.trim if look.pattern == "Colourblocked" else look.rgb, outline=look.ink, width=1.2)
+    s.poly(
+        [(98, 84), (202, 84), (202, 108), (98, 108)],
+        fill=look.trim if look.pattern == "Colourblocked" else look.rgb,
+        outline=look.ink,
+        width=1.2,
+    )
     s.ellipse((182, 91, 192, 101), fill=look.button, outline=look.ink)
     if pleated:
         for i in range(-5, 6):
-            s.line([(150 + i * 9.5, 108), (150 + i * 17, 326 - abs(i) * 0.8)],
-                   look.ink if i % 2 else _mix(look.rgb, _WHITE, 0.3), 1)
+            s.line(
+                [(150 + i * 9.5, 108), (150 + i * 17, 326 - abs(i) * 0.8)],
+                look.ink if i % 2 else _mix(look.rgb, _WHITE, 0.3),
+                1,
+            )
     else:
         for top_x, bottom_x in ((126, 96), (174, 204)):
             s.line([(top_x, 112), (bottom_x, 322)], _mix(look.rgb, look.ink, 0.6), 1)
         s.stitches([(64, 312), (150, 320), (236, 312)], look.ink, 1)
 
 
-def _draw_legwear(s: Sketch, look: Look, top: float, hem: float, crotch: float,
-                  hem_outer: float, hem_inner: float, jeans: bool = False) -> None:
+def _draw_legwear(
+    s: Sketch,
+    look: Look,
+    top: float,
+    hem: float,
+    crotch: float,
+    hem_outer: float,
+    hem_inner: float,
+    jeans: bool = False,
+) -> None:
     waist = top + 18
-    s.body(_mirrored([(150, top), (94, top), (92, waist), (88, waist + 60), (hem_outer, hem),
-                      (hem_inner, hem), (150, crotch)]))
+    s.body(
+        _mirrored(
+            [(150, top), (94, top), (92, waist), (88, waist + 60), (hem_outer, hem), (hem_inner, hem), (150, crotch)]
+        )
+    )
     stitch = (204, 150, 72) if jeans else look.ink
     s.line([(92, waist), (208, waist)], look.ink, 1.2)
     for x in (104, 130, 170, 196):
@@ -443,24 +499,34 @@ def _draw_shorts(s: Sketch, look: Look) -> None:
         if look.style == "Cargo":
             s.poly(side([(74, 226), (104, 226), (104, 266), (76, 266)]), outline=look.ink, width=1.2)
             s.poly(side([(73, 222), (105, 222), (105, 236), (73, 236)]), fill=look.rgb, outline=look.ink)
-        s.poly(side(_band((70, 300), (140, 300), (84, 180), 16)),
-               fill=look.trim if look.pattern == "Colourblocked" else look.rgb, outline=look.ink)
+        s.poly(
+            side(_band((70, 300), (140, 300), (84, 180), 16)),
+            fill=look.trim if look.pattern == "Colourblocked" else look.rgb,
+            outline=look.ink,
+        )
 
 
 # ---------------------------------------------------------------- shoes
 
 
 def _draw_sneaker(s: Sketch, look: Look) -> None:
-    upper = ([(48, 262)] + _bezier([(40, 236), (38, 180), (56, 160)], 6)
-             + [(80, 168), (106, 172), (112, 146), (128, 138), (138, 146), (152, 170), (190, 198), (222, 218)]
-             + _bezier([(240, 226), (268, 236), (266, 262)], 6))
+    upper = (
+        [(48, 262)]
+        + _bezier([(40, 236), (38, 180), (56, 160)], 6)
+        + [(80, 168), (106, 172), (112, 146), (128, 138), (138, 146), (152, 170), (190, 198), (222, 218)]
+        + _bezier([(240, 226), (268, 236), (266, 262)], 6)
+    )
     s.body(upper)
     sole = look.contrast if look.pattern == "Colourblocked" and look.rgb != _SOLE_WHITE else _SOLE_WHITE
     if _luminance(look.rgb) > 225:
         sole = PALETTE["Beige"] if look.pattern == "Colourblocked" else _SOLE_WHITE
     # The heel counter and side panel carry the trim colour.
-    s.poly([(48, 262)] + _bezier([(40, 236), (40, 200), (50, 184)], 5) + [(78, 194), (92, 262)],
-           fill=look.trim, outline=look.ink, width=1.2)
+    s.poly(
+        [(48, 262)] + _bezier([(40, 236), (40, 200), (50, 184)], 5) + [(78, 194), (92, 262)],
+        fill=look.trim,
+        outline=look.ink,
+        width=1.2,
+    )
     s.poly([(96, 254), (178, 206), (192, 212), (112, 258)], fill=look.trim, outline=look.ink, width=1)
     s.line(_bezier([(214, 262), (212, 228), (234, 222)]), look.ink, 1.2)
     s.line([(56, 160), (80, 168), (106, 172)], _mix(look.rgb, look.ink, 0.5), 4)
@@ -469,8 +535,12 @@ def _draw_sneaker(s: Sketch, look: Look) -> None:
         eyelet = _toward((136, 156), (204, 214), i * 16)
         s.line([eyelet, (eyelet[0] + 11, eyelet[1] - 10)], laces, 3)
         s.ellipse((eyelet[0] - 2.5, eyelet[1] - 2.5, eyelet[0] + 2.5, eyelet[1] + 2.5), fill=look.inner)
-    s.poly([(36, 258), (270, 258), (274, 272), (266, 288), (48, 292), (34, 282)], fill=sole,
-           outline=_mix(sole, _BLACK, 0.35), width=1.2)
+    s.poly(
+        [(36, 258), (270, 258), (274, 272), (266, 288), (48, 292), (34, 282)],
+        fill=sole,
+        outline=_mix(sole, _BLACK, 0.35),
+        width=1.2,
+    )
     s.line([(40, 266), (270, 266)], _mix(sole, _BLACK, 0.18), 1.5)
     s.line([(44, 288), (266, 285)], _mix(sole, _BLACK, 0.45), 3)
     s.stitches([(50, 254), (262, 254)], look.ink, 1)
@@ -478,8 +548,12 @@ def _draw_sneaker(s: Sketch, look: Look) -> None:
 
 def _draw_boot(s: Sketch, look: Look) -> None:
     chelsea = look.style == "Chelsea"
-    outline = [(74, 52), (152, 52), (154, 170)] + _bezier([(160, 214), (200, 236), (232, 252)], 6) \
-        + _bezier([(254, 262), (260, 284), (252, 300)], 5) + [(62, 300), (66, 220), (70, 140)]
+    outline = (
+        [(74, 52), (152, 52), (154, 170)]
+        + _bezier([(160, 214), (200, 236), (232, 252)], 6)
+        + _bezier([(254, 262), (260, 284), (252, 300)], 5)
+        + [(62, 300), (66, 220), (70, 140)]
+    )
     s.body(outline)
     sole = _mix(look.rgb, _BLACK, 0.6) if not look.dark else (70, 66, 62)
     s.poly([(56, 298), (114, 298), (112, 332), (60, 332)], fill=sole, outline=_mix(sole, _BLACK, 0.4))
@@ -534,8 +608,11 @@ def _draw_cap(s: Sketch, look: Look) -> None:
         s.stitches([(x + 5, y) for x, y in _bezier(seam, 8)], look.ink, 1)
     for x, y in ((104, 168), (172, 164)):
         s.ellipse((x - 3, y - 3, x + 3, y + 3), fill=look.inner)
-    s.poly(_bezier([(48, 238), (56, 212), (78, 212)], 5) + _bezier([(78, 212), (92, 214), (96, 238)], 5),
-           fill=look.inner, outline=look.ink)
+    s.poly(
+        _bezier([(48, 238), (56, 212), (78, 212)], 5) + _bezier([(78, 212), (92, 214), (96, 238)], 5),
+        fill=look.inner,
+        outline=look.ink,
+    )
     s.ellipse((132, 112, 148, 126), fill=look.trim, outline=look.ink)
     if look.pattern == "Printed":
         s.rounded((158, 168, 198, 204), 6, fill=look.contrast, outline=_mix(look.contrast, _BLACK, 0.3))
@@ -549,7 +626,7 @@ def _draw_scarf(s: Sketch, look: Look) -> None:
     s.body(left_end)
     s.body(right_end)
     fringe = _mix(look.rgb, _BLACK, 0.12) if not look.dark else _mix(look.rgb, _WHITE, 0.1)
-    for (a, b) in ((left_end[3], left_end[2]), (right_end[3], right_end[2])):
+    for a, b in ((left_end[3], left_end[2]), (right_end[3], right_end[2])):
         for i in range(12):
             x, y = _toward(a, b, 2 + i * 4)
             s.line([(x, y), (x - 1 + (i % 3), y + 20)], fringe, 1.6)
@@ -565,8 +642,9 @@ def _draw_scarf(s: Sketch, look: Look) -> None:
 @functools.cache
 def _backdrop() -> Image.Image:
     ramp = Image.linear_gradient("L").resize((WIDTH, HEIGHT))
-    return Image.composite(Image.new("RGB", (WIDTH, HEIGHT), _BACKDROP_BOTTOM),
-                           Image.new("RGB", (WIDTH, HEIGHT), _BACKDROP_TOP), ramp)
+    return Image.composite(
+        Image.new("RGB", (WIDTH, HEIGHT), _BACKDROP_BOTTOM), Image.new("RGB", (WIDTH, HEIGHT), _BACKDROP_TOP), ramp
+    )
 
 
 @functools.cache
@@ -602,8 +680,11 @@ def _fabric(look: Look, sketch: Sketch) -> Image.Image:
             for x in range(8 + (row % 2) * 11, WIDTH, 22):
                 draw.ellipse(((x - 4) * s, (y - 4) * s, (x + 4) * s, (y + 4) * s), fill=look.contrast)
     if sketch.faded:
-        fabric = Image.composite(Image.new("RGB", size, _mix(look.rgb, _WHITE, 0.35)), fabric,
-                                 sketch.fades.filter(ImageFilter.BoxBlur(16 * s)))
+        fabric = Image.composite(
+            Image.new("RGB", size, _mix(look.rgb, _WHITE, 0.35)),
+            fabric,
+            sketch.fades.filter(ImageFilter.BoxBlur(16 * s)),
+        )
     if sketch.quilt_spacing:
         seams = Image.new("L", size, 0)
         for y in range(100, HEIGHT, sketch.quilt_spacing):
@@ -661,45 +742,164 @@ class ArticleType:
 
 
 ARTICLE_TYPES: tuple[ArticleType, ...] = (
-    ArticleType("Tshirts", "Apparel", "Topwear", "T-shirt", _draw_tshirt, ("Crew", "V-Neck"),
-                ("Solid", "Striped", "Printed", "Colourblocked"), seasons=_WARM + ("Fall",),
-                usages=("Casual", "Casual", "Sports")),
-    ArticleType("Shirts", "Apparel", "Topwear", "Shirt", _draw_shirt, ("Slim Fit", "Regular Fit", "Oxford"),
-                ("Solid", "Checked", "Striped"),
-                ("White", "Blue", "Navy Blue", "Pink", "Grey", "Black", "Beige", "Olive", "Green", "Red"),
-                usages=("Casual", "Formal", "Smart Casual")),
-    ArticleType("Sweatshirts", "Apparel", "Topwear", "Hooded Sweatshirt", _draw_hoodie, ("Pullover", "Fleece"),
-                ("Solid", "Colourblocked", "Printed"), seasons=_COLD, usages=("Casual", "Sports")),
-    ArticleType("Jackets", "Apparel", "Topwear", "Jacket", _draw_jacket, ("Bomber", "Puffer"),
-                ("Solid", "Colourblocked"), seasons=_COLD, usages=("Casual", "Casual", "Travel")),
-    ArticleType("Dresses", "Apparel", "Dress", "Dress", _draw_dress, ("A-Line", "Fit and Flare"),
-                ("Solid", "Printed", "Striped"), seasons=_WARM + ("Fall",), usages=("Casual", "Party"),
-                genders=_WOMEN, allover_print=True),
-    ArticleType("Skirts", "Apparel", "Bottomwear", "Skirt", _draw_skirt, ("A-Line", "Pleated"),
-                ("Solid", "Checked", "Printed"), usages=("Casual", "Formal", "Party"),
-                genders=_WOMEN, allover_print=True),
-    ArticleType("Jeans", "Apparel", "Bottomwear", "Jeans", _draw_jeans, ("Slim Fit", "Straight Fit", "Skinny Fit"),
-                ("Washed", "Solid"), ("Blue", "Blue", "Navy Blue", "Black", "Grey", "White")),
-    ArticleType("Trousers", "Apparel", "Bottomwear", "Trousers", _draw_trousers, ("Chino", "Tapered", "Formal"),
-                ("Solid", "Solid", "Checked"), ("Beige", "Navy Blue", "Black", "Grey", "Olive", "Brown", "Blue"),
-                usages=("Casual", "Formal", "Smart Casual")),
-    ArticleType("Shorts", "Apparel", "Bottomwear", "Shorts", _draw_shorts, ("Chino", "Cargo"),
-                ("Solid", "Checked", "Colourblocked"), seasons=_WARM, usages=("Casual", "Sports")),
-    ArticleType("Casual Shoes", "Footwear", "Shoes", "Sneakers", _draw_sneaker, ("Low-Top", "Court"),
-                ("Solid", "Colourblocked"), usages=("Casual", "Casual", "Sports")),
-    ArticleType("Boots", "Footwear", "Shoes", "Boots", _draw_boot, ("Chelsea", "Lace-Up"),
-                ("Solid",), ("Black", "Brown", "Beige", "Olive", "Grey"), seasons=_COLD,
-                genders=(("Men", 45), ("Women", 55))),
-    ArticleType("Handbags", "Accessories", "Bags", "Handbag", _draw_handbag, ("Satchel", "Structured"),
-                ("Solid", "Colourblocked"),
-                ("Black", "Brown", "Beige", "Red", "Pink", "Navy Blue", "White", "Olive"),
-                usages=("Casual", "Formal", "Party"), genders=_WOMEN),
-    ArticleType("Caps", "Accessories", "Headwear", "Cap", _draw_cap, ("Baseball", "Snapback"),
-                ("Solid", "Colourblocked", "Printed"), seasons=_WARM, usages=("Casual", "Sports"),
-                genders=(("Men", 40), ("Women", 20), ("Unisex", 40))),
-    ArticleType("Scarves", "Accessories", "Scarves", "Scarf", _draw_scarf, ("Woollen", "Fringed"),
-                ("Checked", "Checked", "Striped", "Solid"), seasons=_COLD,
-                genders=(("Men", 20), ("Women", 50), ("Unisex", 30))),
+    ArticleType(
+        "Tshirts",
+        "Apparel",
+        "Topwear",
+        "T-shirt",
+        _draw_tshirt,
+        ("Crew", "V-Neck"),
+        ("Solid", "Striped", "Printed", "Colourblocked"),
+        seasons=_WARM + ("Fall",),
+        usages=("Casual", "Casual", "Sports"),
+    ),
+    ArticleType(
+        "Shirts",
+        "Apparel",
+        "Topwear",
+        "Shirt",
+        _draw_shirt,
+        ("Slim Fit", "Regular Fit", "Oxford"),
+        ("Solid", "Checked", "Striped"),
+        ("White", "Blue", "Navy Blue", "Pink", "Grey", "Black", "Beige", "Olive", "Green", "Red"),
+        usages=("Casual", "Formal", "Smart Casual"),
+    ),
+    ArticleType(
+        "Sweatshirts",
+        "Apparel",
+        "Topwear",
+        "Hooded Sweatshirt",
+        _draw_hoodie,
+        ("Pullover", "Fleece"),
+        ("Solid", "Colourblocked", "Printed"),
+        seasons=_COLD,
+        usages=("Casual", "Sports"),
+    ),
+    ArticleType(
+        "Jackets",
+        "Apparel",
+        "Topwear",
+        "Jacket",
+        _draw_jacket,
+        ("Bomber", "Puffer"),
+        ("Solid", "Colourblocked"),
+        seasons=_COLD,
+        usages=("Casual", "Casual", "Travel"),
+    ),
+    ArticleType(
+        "Dresses",
+        "Apparel",
+        "Dress",
+        "Dress",
+        _draw_dress,
+        ("A-Line", "Fit and Flare"),
+        ("Solid", "Printed", "Striped"),
+        seasons=_WARM + ("Fall",),
+        usages=("Casual", "Party"),
+        genders=_WOMEN,
+        allover_print=True,
+    ),
+    ArticleType(
+        "Skirts",
+        "Apparel",
+        "Bottomwear",
+        "Skirt",
+        _draw_skirt,
+        ("A-Line", "Pleated"),
+        ("Solid", "Checked", "Printed"),
+        usages=("Casual", "Formal", "Party"),
+        genders=_WOMEN,
+        allover_print=True,
+    ),
+    ArticleType(
+        "Jeans",
+        "Apparel",
+        "Bottomwear",
+        "Jeans",
+        _draw_jeans,
+        ("Slim Fit", "Straight Fit", "Skinny Fit"),
+        ("Washed", "Solid"),
+        ("Blue", "Blue", "Navy Blue", "Black", "Grey", "White"),
+    ),
+    ArticleType(
+        "Trousers",
+        "Apparel",
+        "Bottomwear",
+        "Trousers",
+        _draw_trousers,
+        ("Chino", "Tapered", "Formal"),
+        ("Solid", "Solid", "Checked"),
+        ("Beige", "Navy Blue", "Black", "Grey", "Olive", "Brown", "Blue"),
+        usages=("Casual", "Formal", "Smart Casual"),
+    ),
+    ArticleType(
+        "Shorts",
+        "Apparel",
+        "Bottomwear",
+        "Shorts",
+        _draw_shorts,
+        ("Chino", "Cargo"),
+        ("Solid", "Checked", "Colourblocked"),
+        seasons=_WARM,
+        usages=("Casual", "Sports"),
+    ),
+    ArticleType(
+        "Casual Shoes",
+        "Footwear",
+        "Shoes",
+        "Sneakers",
+        _draw_sneaker,
+        ("Low-Top", "Court"),
+        ("Solid", "Colourblocked"),
+        usages=("Casual", "Casual", "Sports"),
+    ),
+    ArticleType(
+        "Boots",
+        "Footwear",
+        "Shoes",
+        "Boots",
+        _draw_boot,
+        ("Chelsea", "Lace-Up"),
+        ("Solid",),
+        ("Black", "Brown", "Beige", "Olive", "Grey"),
+        seasons=_COLD,
+        genders=(("Men", 45), ("Women", 55)),
+    ),
+    ArticleType(
+        "Handbags",
+        "Accessories",
+        "Bags",
+        "Handbag",
+        _draw_handbag,
+        ("Satchel", "Structured"),
+        ("Solid", "Colourblocked"),
+        ("Black", "Brown", "Beige", "Red", "Pink", "Navy Blue", "White", "Olive"),
+        usages=("Casual", "Formal", "Party"),
+        genders=_WOMEN,
+    ),
+    ArticleType(
+        "Caps",
+        "Accessories",
+        "Headwear",
+        "Cap",
+        _draw_cap,
+        ("Baseball", "Snapback"),
+        ("Solid", "Colourblocked", "Printed"),
+        seasons=_WARM,
+        usages=("Casual", "Sports"),
+        genders=(("Men", 40), ("Women", 20), ("Unisex", 40)),
+    ),
+    ArticleType(
+        "Scarves",
+        "Accessories",
+        "Scarves",
+        "Scarf",
+        _draw_scarf,
+        ("Woollen", "Fringed"),
+        ("Checked", "Checked", "Striped", "Solid"),
+        seasons=_COLD,
+        genders=(("Men", 20), ("Women", 50), ("Unisex", 30)),
+    ),
 )
 _BY_NAME = {article.name: article for article in ARTICLE_TYPES}
 
@@ -709,8 +909,9 @@ def _contrast_for(colour: str) -> str:
     return "White" if _luminance(PALETTE[colour]) < 140 else "Navy Blue"
 
 
-def draw_product(article_type: str, colour: str, *, pattern: str = "Solid", style: str | None = None,
-                 contrast: str | None = None) -> Image.Image:
+def draw_product(
+    article_type: str, colour: str, *, pattern: str = "Solid", style: str | None = None, contrast: str | None = None
+) -> Image.Image:
     """A 300x400 RGB studio picture of one item, e.g. draw_product("Tshirts", "Navy Blue")."""
     article = _BY_NAME[article_type]
     look = Look(PALETTE[colour], PALETTE[contrast or _contrast_for(colour)], pattern, style or article.styles[0])
@@ -743,12 +944,24 @@ class Product:
 
     def row(self) -> list[object]:
         a = self.article
-        return [self.id, self.gender, a.master, a.sub, a.name, self.colour, self.season, self.year,
-                self.usage, self.display_name, self.filename]
+        return [
+            self.id,
+            self.gender,
+            a.master,
+            a.sub,
+            a.name,
+            self.colour,
+            self.season,
+            self.year,
+            self.usage,
+            self.display_name,
+            self.filename,
+        ]
 
     def image(self) -> Image.Image:
-        return draw_product(self.article.name, self.colour, pattern=self.pattern, style=self.style,
-                            contrast=self.contrast)
+        return draw_product(
+            self.article.name, self.colour, pattern=self.pattern, style=self.style, contrast=self.contrast
+        )
 
 
 def _invent_product(rng: random.Random, product_id: int, article: ArticleType) -> Product:
