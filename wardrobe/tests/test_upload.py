@@ -161,3 +161,11 @@ def test_it_offers_more_rows_up_to_the_limit(alice_client, settings):
     assert page.count('type="file"') == 8 and "?rows=12" in page
     page = alice_client.get(reverse("wardrobe:upload"), {"rows": "500"}).content.decode()
     assert page.count('type="file"') == settings.UPLOAD_MAX_FILES and "More rows" not in page
+
+
+def test_too_many_files_in_one_request_get_a_clear_page(alice_client, settings):
+    files = [(f"p{n}.jpg", photo_bytes(size=(64, 64))) for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)]
+    response = alice_client.post(reverse("wardrobe:upload"), upload_data(*files))
+    assert response.status_code == 400
+    assert "too many photos at once" in response.content.decode()
+    assert not WardrobeItem.objects.exists()
