@@ -7,6 +7,7 @@ no metadata at all (EXIF, GPS, ICC, XMP are never carried over).
 """
 
 import io
+import logging
 import warnings
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 pillow_heif.register_heif_opener()
+logger = logging.getLogger(__name__)
 
 ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "HEIF": "HEIC", "MPO": "JPEG"}
 ACCEPT_ATTRIBUTE = "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif"
@@ -116,3 +118,14 @@ def _shrink(image, max_side):
     copy = image.copy()
     copy.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     return copy
+
+
+def delete_files(storage, names):
+    """Delete stored photo files; a failure is logged, never raised (the row is already gone)."""
+    for name in names:
+        if not name:
+            continue
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("could not delete %s", name, exc_info=True)

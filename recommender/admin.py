@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.db import models, transaction
 from django.utils.html import format_html
 
-from closetspace.photos import PhotoError, read_photo
+from closetspace.photos import PhotoError, delete_files, read_photo
 
 from . import services
 from .models import EmbeddingStatus, Product
@@ -64,9 +64,8 @@ class ProductAdmin(admin.ModelAdmin):
             upload = form.cleaned_data.get("image")
             if upload is False or (not upload and "image" in form.changed_data):
                 # Photo cleared: its files go too, once the change is committed.
-                _delete_on_commit(
-                    obj.thumbnail.storage, [f.name for f in (form.initial.get("image"), obj.thumbnail) if f]
-                )
+                storage, old = obj.thumbnail.storage, [f.name for f in (form.initial.get("image"), obj.thumbnail) if f]
+                transaction.on_commit(lambda: delete_files(storage, old))
                 obj.thumbnail = None
             elif upload is not None and hasattr(upload, "photo"):
                 obj.image = form.initial.get("image") or None
@@ -89,11 +88,3 @@ class ProductAdmin(admin.ModelAdmin):
     @admin.action(description="Deactivate the selected products")
     def deactivate(self, request, queryset):
         self.message_user(request, f"Deactivated {queryset.update(is_active=False)} product(s).", messages.SUCCESS)
-
-
-def _delete_on_commit(storage, names):
-    def delete():
-        for name in names:
-            storage.delete(name)
-
-    transaction.on_commit(delete, robust=True)

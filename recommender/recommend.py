@@ -96,15 +96,15 @@ def _active_products(neighbours, limit):
 
 
 def _noisy_top(pool, limit, scale, rng):
-    """The `limit` best of `pool` after Gaussian noise on each similarity, best first.
+    """The `limit` best of `pool` after Gaussian noise on each similarity; shown best first.
 
     Noise on the 1664-d query itself barely moves the ranking (a random direction is
     nearly orthogonal to every product), so it goes on the scores: products close to
     the profile trade places, ones far from it stay out.
     """
     noisy = [pick.similarity + rng.normal(0.0, scale) for pick in pool]
-    order = np.argsort(noisy)[::-1][:limit]
-    return [pool[i] for i in order]
+    chosen = [pool[i] for i in np.argsort(noisy)[::-1][:limit]]
+    return sorted(chosen, key=lambda pick: pick.similarity, reverse=True)
 
 
 def _unit(vector):

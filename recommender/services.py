@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
-from closetspace.photos import PhotoError, encode_photo, read_photo
+from closetspace.photos import PhotoError, delete_files, encode_photo, read_photo
 
 from . import embeddings, index
 from .models import EmbeddingStatus, Product
@@ -24,7 +24,7 @@ def product_set_photo(*, product, photo):
     old = [f.name for f in (product.image, product.thumbnail) if f]
     product.image.save("photo.jpg", ContentFile(encoded.photo), save=False)
     product.thumbnail.save("thumb.jpg", ContentFile(encoded.thumbnail), save=False)
-    transaction.on_commit(lambda: _delete_files(product.image.storage, old))
+    transaction.on_commit(lambda: delete_files(product.image.storage, old))
 
 
 def product_mark_pending(*, product_ids):
@@ -135,11 +135,3 @@ def index_for_queries():
     if settings.INDEX_REBUILD_IN_PROCESS and index_is_stale():
         index_rebuild()
     return index.load_current()
-
-
-def _delete_files(storage, names):
-    for name in names:
-        try:
-            storage.delete(name)
-        except OSError:
-            logger.warning("could not delete %s", name, exc_info=True)

@@ -1,19 +1,15 @@
 """Writes to a person's wardrobe: each one stores files, dispatches tasks, or both."""
 
-import logging
-
 import numpy as np
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from closetspace.photos import PhotoError, encode_photo, read_photo
+from closetspace.photos import PhotoError, delete_files, encode_photo, read_photo
 from recommender import embeddings
 from recommender.models import EmbeddingStatus
 
 from .models import WardrobeItem
-
-logger = logging.getLogger(__name__)
 
 
 def item_create(*, user, photo, name="", brand="", category=""):
@@ -28,7 +24,7 @@ def item_create(*, user, photo, name="", brand="", category=""):
             item.save()
             _dispatch_embedding(item.id)
     except BaseException:
-        _delete_files(item.image.storage, [item.image.name, item.thumbnail.name])
+        delete_files(item.image.storage, [item.image.name, item.thumbnail.name])
         raise
     return item
 
@@ -56,7 +52,7 @@ def item_retry(*, item):
 def item_delete(*, item):
     storage, names = item.image.storage, [item.image.name, item.thumbnail.name]
     item.delete()
-    transaction.on_commit(lambda: _delete_files(storage, names))
+    transaction.on_commit(lambda: delete_files(storage, names))
 
 
 def item_embed(*, item):
@@ -95,13 +91,3 @@ def _dispatch_embedding(item_id):
     from .tasks import embed_wardrobe_item
 
     transaction.on_commit(lambda: embed_wardrobe_item.delay(item_id))
-
-
-def _delete_files(storage, names):
-    for name in names:
-        if not name:
-            continue
-        try:
-            storage.delete(name)
-        except OSError:
-            logger.warning("could not delete %s", name, exc_info=True)
