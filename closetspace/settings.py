@@ -183,7 +183,10 @@ INDEX_KEEP_VERSIONS = envint("INDEX_KEEP_VERSIONS", 3)
 # Rebuild a stale or missing index in-process when a page needs it (the embedded
 # default, which has no beat). Production leaves this to the beat task.
 INDEX_REBUILD_IN_PROCESS = envbool("INDEX_REBUILD_IN_PROCESS", None)
-INDEX_REBUILD_MINUTES = envint("INDEX_REBUILD_MINUTES", 5)
+INDEX_REBUILD_SECONDS = envint("INDEX_REBUILD_SECONDS", 300)
+# A row pending this long has lost its task (say, the broker was down); the sweep resends it.
+STALE_PENDING_SECONDS = envint("STALE_PENDING_SECONDS", 120)
+SWEEP_SECONDS = envint("SWEEP_SECONDS", 60)
 
 # Recommendations: the spread (in cosine similarity) of the Gaussian noise added to each
 # candidate's score, so that each refresh brings a different, still fitting set.
@@ -207,11 +210,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILI
 CELERY_BEAT_SCHEDULE = {
     "rebuild-index-when-inventory-changed": {
         "task": "recommender.tasks.rebuild_index",
-        "schedule": INDEX_REBUILD_MINUTES * 60.0,
+        "schedule": float(INDEX_REBUILD_SECONDS),
     },
-    "embed-stale-products": {"task": "recommender.tasks.embed_stale", "schedule": INDEX_REBUILD_MINUTES * 60.0},
-    "embed-stale-wardrobe-items": {"task": "wardrobe.tasks.embed_stale_items", "schedule": 60.0},
+    "embed-stale-products": {"task": "recommender.tasks.embed_stale", "schedule": float(SWEEP_SECONDS)},
+    "embed-stale-wardrobe-items": {"task": "wardrobe.tasks.embed_stale_items", "schedule": float(SWEEP_SECONDS)},
 }
+# Fail fast when the broker is down: the request goes on and the sweep resends the task.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = envfloat("CELERY_BROKER_CONNECTION_TIMEOUT", 2.0)
 if INDEX_REBUILD_IN_PROCESS is None:
     INDEX_REBUILD_IN_PROCESS = CELERY_TASK_ALWAYS_EAGER
 

@@ -2,9 +2,11 @@ from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.static import serve
+
+from . import health
 
 
 def home(request):
@@ -30,3 +32,9 @@ def product_media(request, path):
         return serve(request, path, document_root=settings.MEDIA_ROOT)
     except SuspiciousFileOperation:
         raise Http404("No such photo.") from None
+
+
+def healthz(request):
+    """200 when the database and broker answer (503 otherwise); the index state is reported too."""
+    healthy, checks = health.report()
+    return JsonResponse({"status": "ok" if healthy else "unhealthy", **checks}, status=200 if healthy else 503)

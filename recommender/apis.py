@@ -52,7 +52,9 @@ class PickOutput(serializers.Serializer):
 
 
 class RecommendationsOutput(serializers.Serializer):
-    state = serializers.CharField(help_text="ok, no_items, processing, no_ready_items or no_inventory")
+    state = serializers.CharField(
+        help_text="ok, no_items, processing, no_ready_items, no_inventory or index_unavailable"
+    )
     pending_items = serializers.IntegerField()
     results = PickOutput(many=True, source="picks")
 

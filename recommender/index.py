@@ -143,6 +143,13 @@ def build(vectors, product_ids, *, fingerprint, encoder_version, trees=None):
     return manifest
 
 
+def is_intact(manifest):
+    """Whether the files of `manifest`'s version are all there and load."""
+    if manifest.count == 0:
+        return True
+    return _load_version(index_dir(), manifest) is not None
+
+
 _loaded = None
 _loaded_stamp = None
 _load_lock = threading.Lock()
@@ -168,6 +175,10 @@ def _load(folder):
     manifest = read_manifest()
     if manifest is None or manifest.count == 0:
         return None
+    return _load_version(folder, manifest)
+
+
+def _load_version(folder, manifest):
     try:
         product_ids = np.load(folder / f"{manifest.version}.ids.npy")
         annoy = AnnoyIndex(manifest.dim, "angular")

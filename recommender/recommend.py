@@ -23,6 +23,7 @@ class State:
     PROCESSING = "processing"
     NO_READY_ITEMS = "no_ready_items"
     NO_INVENTORY = "no_inventory"
+    INDEX_UNAVAILABLE = "index_unavailable"
 
 
 @dataclass
@@ -53,7 +54,8 @@ def recommend(*, user, limit=None, rng=None):
         return Recommendations(State.NO_ITEMS)
     index = services.index_for_queries()
     if index is None:
-        return Recommendations(State.NO_INVENTORY, pending_items=pending)
+        state = State.INDEX_UNAVAILABLE if services.inventory_is_indexable() else State.NO_INVENTORY
+        return Recommendations(state, pending_items=pending)
 
     wardrobe = np.vstack([item.vector for item in items])
     profile = _unit(wardrobe.mean(axis=0))

@@ -11,6 +11,7 @@ from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from closetspace.photos import PhotoError, delete_files, encode_photo, read_photo
+from closetspace.queue import enqueue
 
 from . import embeddings, index
 from .models import EmbeddingStatus, Product
@@ -39,7 +40,7 @@ def dispatch_embedding(product_ids):
 
     chunk = settings.EMBED_TASK_CHUNK
     for start in range(0, len(product_ids), chunk):
-        embed_products.delay(product_ids[start : start + chunk])
+        enqueue(embed_products, product_ids[start : start + chunk])
 
 
 def products_embed(*, product_ids):
@@ -96,6 +97,11 @@ def index_is_stale():
     return manifest is None or manifest.fingerprint != inventory_fingerprint()
 
 
+def inventory_is_indexable():
+    """Whether there is anything to index: active products embedded by the current encoder."""
+    return Product.objects.active().embedded(embeddings.current_version()).exists()
+
+
 def index_rebuild(*, force=False):
     """Build a new index version if the inventory changed since the current one.
 
@@ -105,8 +111,8 @@ def index_rebuild(*, force=False):
         with index.build_lock():
             fingerprint = inventory_fingerprint()
             manifest = index.read_manifest()
-            if not force and manifest is not None and manifest.fingerprint == fingerprint:
-                return None
+            if not force and manifest is not None and manifest.fingerprint == fingerprint and index.is_intact(manifest):
+                return None  # up to date and whole; a missing or corrupt version is rebuilt
             version = embeddings.current_version()
             rows = (
                 Product.objects.active()

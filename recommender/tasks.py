@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.utils import timezone
+from django.conf import settings
 from django.db import OperationalError
 
 from . import services
@@ -27,7 +28,7 @@ def embed_stale():
     from . import embeddings
 
     version = embeddings.current_version()
-    quiet_since = timezone.now() - timedelta(minutes=2)
+    quiet_since = timezone.now() - timedelta(seconds=settings.STALE_PENDING_SECONDS)
     pending = Product.objects.filter(status=EmbeddingStatus.PENDING, updated_at__lt=quiet_since)
     outdated = Product.objects.filter(status=EmbeddingStatus.READY).exclude(encoder_version=version)
     services.dispatch_embedding(list((pending | outdated).values_list("id", flat=True)))

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from closetspace.photos import PhotoError, delete_files, encode_photo, read_photo
+from closetspace.queue import enqueue
 from recommender import embeddings
 from recommender.models import EmbeddingStatus
 
@@ -90,4 +91,4 @@ def _fail(item, reason):
 def _dispatch_embedding(item_id):
     from .tasks import embed_wardrobe_item
 
-    transaction.on_commit(lambda: embed_wardrobe_item.delay(item_id))
+    transaction.on_commit(lambda: enqueue(embed_wardrobe_item, item_id))

@@ -3,9 +3,11 @@
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
+from closetspace.queue import enqueue
 from recommender import embeddings
 from recommender.models import EmbeddingStatus
 
@@ -25,10 +27,10 @@ def embed_wardrobe_item(item_id):
 def embed_stale_items():
     """Re-dispatch items whose message was lost (the broker was down when they were saved),
     and items embedded by an older encoder version."""
-    quiet_since = timezone.now() - timedelta(minutes=2)
+    quiet_since = timezone.now() - timedelta(seconds=settings.STALE_PENDING_SECONDS)
     pending = WardrobeItem.objects.filter(status=EmbeddingStatus.PENDING, updated_at__lt=quiet_since)
     outdated = WardrobeItem.objects.filter(status=EmbeddingStatus.READY).exclude(
         encoder_version=embeddings.current_version()
     )
     for item_id in (pending | outdated).values_list("id", flat=True):
-        embed_wardrobe_item.delay(item_id)
+        enqueue(embed_wardrobe_item, item_id)

@@ -100,3 +100,21 @@ def test_the_beat_task_rebuilds_through_the_same_service(db):
     product(name="p", vector=unit(np.random.default_rng(6))[0])
     assert rebuild_index.delay().get() is not None
     assert rebuild_index.delay().get() is None
+
+
+def test_a_corrupt_index_with_an_unchanged_inventory_is_rebuilt(db):
+    product(name="p", vector=unit(np.random.default_rng(7))[0])
+    manifest = services.index_rebuild()
+    (index.index_dir() / f"{manifest.version}.ann").write_bytes(b"broken")
+    assert not index.is_intact(index.read_manifest())
+    repaired = services.index_rebuild()
+    assert repaired is not None and index.is_intact(repaired)
+    assert len(index.load_current()) == 1
+
+
+def test_a_missing_index_file_is_rebuilt(db):
+    product(name="p", vector=unit(np.random.default_rng(8))[0])
+    manifest = services.index_rebuild()
+    (index.index_dir() / f"{manifest.version}.ann").unlink()
+    assert services.index_rebuild() is not None
+    assert index.load_current() is not None

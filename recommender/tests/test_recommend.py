@@ -159,3 +159,18 @@ def test_an_empty_search_shows_no_results(alice_client, inventory):
     assert search(query="   ") == []
     page = alice_client.get("/search/", {"q": ""}).content.decode()
     assert "Closest matches" not in page
+
+
+def test_the_page_says_so_when_the_index_is_broken_and_the_next_rebuild_repairs_it(
+    alice_client, user, inventory, settings
+):
+    from recommender import index
+
+    settings.INDEX_REBUILD_IN_PROCESS = False
+    add_item(user, "red")
+    (index.index_dir() / "current.json").write_text("{broken")
+    page = alice_client.get("/recommendations/")
+    assert page.status_code == 200 and "Recommendations are being prepared" in page.content.decode()
+    assert alice_client.get("/api/recommendations/").json()["state"] == "index_unavailable"
+    services.index_rebuild()
+    assert recommend(user=user).state == State.OK

@@ -50,3 +50,28 @@ def test_the_task_is_idempotent_and_ignores_deleted_items(stored_item):
     assert (stored_item.embedded_at, bytes(stored_item.embedding)) == first
     stored_item.delete()
     tasks.embed_wardrobe_item(stored_item.pk)  # gone: returns quietly
+
+
+def test_an_upload_succeeds_and_stays_pending_while_the_broker_is_down(
+    alice_client, user, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from closetspace.celery import app
+    from wardrobe.tests.test_upload import upload_data
+
+    saved = app.conf.task_always_eager, app.conf.broker_url
+    app.conf.task_always_eager, app.conf.broker_url = False, "redis://127.0.0.1:1/0"  # nothing listens there
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = alice_client.post(reverse("wardrobe:upload"), upload_data(("a.jpg", photo_bytes())))
+    finally:
+        app.conf.task_always_eager, app.conf.broker_url = saved
+    assert response.status_code == 302
+    item = WardrobeItem.objects.get(user=user)
+    assert item.status == EmbeddingStatus.PENDING
+    # The broker is back: the sweep sends the task again once the item has been quiet long enough.
+    WardrobeItem.objects.filter(pk=item.pk).update(updated_at=timezone.now() - timedelta(minutes=10))
+    tasks.embed_stale_items()
+    item.refresh_from_db()
+    assert item.status == EmbeddingStatus.READY
