@@ -8,7 +8,7 @@ PORT ?= 8000
 export MALLOC_MMAP_THRESHOLD_ ?= 4294967296
 export MALLOC_TRIM_THRESHOLD_ ?= 68719476736
 
-.PHONY: run test install clean evaluate
+.PHONY: run test test-topology install clean evaluate
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,13 @@ run: install
 	@echo "Closetspace is at http://127.0.0.1:$(PORT)/ — sign up, add photos, see your picks."
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-## make test: the whole test suite
+## make test: the whole test suite (the topology part needs PostgreSQL and redis-server)
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make test-topology: only the production-topology suite
+test-topology: install
+	TOPOLOGY_REQUIRED=1 $(BIN)/python -m pytest tests/topology $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var media/wardrobe media/products staticfiles
