@@ -272,27 +272,26 @@ def _rib_lines(s: Sketch, band: Sequence[Point], colour: RGB, count: int) -> Non
 
 
 def _draw_tshirt(s: Sketch, look: Look) -> None:
-    left = [(150, 64), (124, 56), (80, 72), (32, 146), (68, 172), (96, 138), (94, 250), (92, 346), (150, 348)]
+    left = [(150, 86), (124, 78), (74, 96), (22, 166), (56, 196), (82, 158), (78, 250), (76, 316), (150, 318)]
     s.body(_mirrored(left))
     if look.style == "V-Neck":
-        front = [(124, 56), (150, 104), (176, 56)]
+        front = [(124, 78), (150, 124), (176, 78)]
     else:
-        front = _bezier([(124, 56), (126, 88), (150, 88)]) + _mirror(
-            reversed(_bezier([(124, 56), (126, 88), (150, 88)]))
-        )
-    s.poly(front + [(150, 64)], fill=look.inner)
-    s.line([(124, 56), (150, 64), (176, 56)], look.ink, 1)
+        half = _bezier([(124, 78), (126, 108), (150, 108)])
+        front = half + _mirror(reversed(half))
+    s.poly(front + [(150, 86)], fill=look.inner)
+    s.line([(124, 78), (150, 86), (176, 78)], look.ink, 1)
     s.line(front, look.trim, 5)
     for side in (lambda p: p, _mirror):
-        cuff = _band((32, 146), (68, 172), (80, 72), 12)
+        cuff = _band((22, 166), (56, 196), (74, 96), 12)
         if look.pattern == "Colourblocked":
             s.poly(side(cuff), fill=look.trim, outline=look.ink)
         else:
             s.line(side(cuff[2:]), look.ink, 1)
-        s.line(side(_bezier([(80, 72), (92, 104), (96, 138)])), look.ink, 1.2)
-    s.stitches([(94, 336), (206, 336)], look.ink, 1)
+        s.line(side(_bezier([(74, 96), (80, 128), (82, 158)])), look.ink, 1.2)
+    s.stitches([(78, 306), (222, 306)], look.ink, 1)
     if look.pattern == "Printed":
-        _chest_graphic(s, look, 150, 172, 32)
+        _chest_graphic(s, look, 150, 186, 32)
 
 
 def _draw_shirt(s: Sketch, look: Look) -> None:
@@ -301,7 +300,8 @@ def _draw_shirt(s: Sketch, look: Look) -> None:
     for side in (lambda p: p, _mirror):
         cuff = _band((40, 256), (70, 264), (82, 68), 24)
         s.poly(side(cuff), fill=look.trim if look.pattern == "Colourblocked" else look.rgb, outline=look.ink)
-        s.ellipse(side([(58, 246)])[0] + side([(58, 246)])[0], outline=look.button, width=3)
+        ((bx, by),) = side([(58, 246)])
+        s.ellipse((bx - 3, by - 3, bx + 3, by + 3), fill=look.button, outline=look.ink)
         s.line(side(_bezier([(82, 68), (94, 100), (98, 138)])), look.ink, 1.2)
     # Placket, buttons and chest pocket.
     s.line([(144, 86), (144, 350)], look.ink, 1)
@@ -375,11 +375,14 @@ def _draw_jacket(s: Sketch, look: Look) -> None:
         s.poly([(118, 44), (182, 44), (184, 82), (150, 90), (116, 82)], fill=look.trim, outline=look.ink, width=1.2)
         s.line([(118, 52), (182, 52)], look.ink, 1)
     else:
-        collar = _bezier([(120, 80), (124, 62), (150, 60)]) + _mirror(
-            reversed(_bezier([(120, 80), (124, 62), (150, 60)]))
-        )
-        s.line(collar, look.trim, 12)
-        s.line(collar, look.ink, 1)
+        s.body([(120, 60), (180, 60), (184, 84), (116, 84)])
+        s.poly([(120, 60), (180, 60), (184, 84), (150, 92), (116, 84)], fill=look.trim, outline=look.ink, width=1.2)
+        for x in range(124, 180, 5):
+            s.line(
+                [(x, 62), (x + (x - 150) * 0.1, 82 + (8 - abs(x - 150) * 0.3 if abs(x - 150) < 26 else 0))],
+                look.ink,
+                0.8,
+            )
         for side in (lambda p: p, _mirror):
             s.poly(side(cuff), fill=look.trim, outline=look.ink)
             _rib_lines(s, side(cuff), look.ink, 6)
@@ -510,31 +513,33 @@ def _draw_shorts(s: Sketch, look: Look) -> None:
 
 
 def _draw_sneaker(s: Sketch, look: Look) -> None:
+    throat = ((126, 164), (222, 220))
     upper = (
-        [(48, 262)]
-        + _bezier([(40, 236), (38, 180), (56, 160)], 6)
-        + [(80, 168), (106, 172), (112, 146), (128, 138), (138, 146), (152, 170), (190, 198), (222, 218)]
-        + _bezier([(240, 226), (268, 236), (266, 262)], 6)
+        [(46, 262)]
+        + _bezier([(40, 240), (38, 196), (52, 176)], 6)
+        + [(72, 184), (96, 190), (104, 168), (116, 160), throat[0], (160, 184), (196, 206), throat[1]]
+        + _bezier([(242, 228), (270, 238), (268, 262)], 6)
     )
     s.body(upper)
-    sole = look.contrast if look.pattern == "Colourblocked" and look.rgb != _SOLE_WHITE else _SOLE_WHITE
+    sole = look.contrast if look.pattern == "Colourblocked" else _SOLE_WHITE
     if _luminance(look.rgb) > 225:
         sole = PALETTE["Beige"] if look.pattern == "Colourblocked" else _SOLE_WHITE
     # The heel counter and side panel carry the trim colour.
     s.poly(
-        [(48, 262)] + _bezier([(40, 236), (40, 200), (50, 184)], 5) + [(78, 194), (92, 262)],
+        [(46, 262)] + _bezier([(40, 240), (40, 214), (48, 198)], 5) + [(80, 206), (94, 262)],
         fill=look.trim,
         outline=look.ink,
         width=1.2,
     )
-    s.poly([(96, 254), (178, 206), (192, 212), (112, 258)], fill=look.trim, outline=look.ink, width=1)
-    s.line(_bezier([(214, 262), (212, 228), (234, 222)]), look.ink, 1.2)
-    s.line([(56, 160), (80, 168), (106, 172)], _mix(look.rgb, look.ink, 0.5), 4)
+    s.poly([(100, 252), (180, 212), (192, 218), (116, 256)], fill=look.trim, outline=look.ink, width=1)
+    s.line(_bezier([(216, 262), (214, 232), (236, 226)]), look.ink, 1.2)
+    s.line([(52, 176), (72, 184), (96, 190)], _mix(look.rgb, look.ink, 0.5), 4)
+    s.rounded((44, 164, 56, 184), 3, fill=look.trim, outline=look.ink)
     laces = _mix(look.contrast, _WHITE, 0.5) if look.pattern == "Colourblocked" else _mix(look.rgb, _WHITE, 0.7)
     for i in range(5):
-        eyelet = _toward((136, 156), (204, 214), i * 16)
-        s.line([eyelet, (eyelet[0] + 11, eyelet[1] - 10)], laces, 3)
-        s.ellipse((eyelet[0] - 2.5, eyelet[1] - 2.5, eyelet[0] + 2.5, eyelet[1] + 2.5), fill=look.inner)
+        x, y = _toward(*throat, 10 + i * 20)
+        s.line([(x - 6, y + 10), (x + 1, y - 2)], laces, 3)
+        s.ellipse((x - 8.5, y + 7.5, x - 3.5, y + 12.5), fill=look.inner)
     s.poly(
         [(36, 258), (270, 258), (274, 272), (266, 288), (48, 292), (34, 282)],
         fill=sole,
@@ -548,34 +553,33 @@ def _draw_sneaker(s: Sketch, look: Look) -> None:
 
 def _draw_boot(s: Sketch, look: Look) -> None:
     chelsea = look.style == "Chelsea"
-    outline = (
-        [(74, 52), (152, 52), (154, 170)]
-        + _bezier([(160, 214), (200, 236), (232, 252)], 6)
+    s.body(
+        [(76, 100), (152, 100), (154, 176)]
+        + _bezier([(162, 216), (200, 236), (232, 252)], 6)
         + _bezier([(254, 262), (260, 284), (252, 300)], 5)
-        + [(62, 300), (66, 220), (70, 140)]
+        + [(62, 300), (66, 230), (72, 170)]
     )
-    s.body(outline)
     sole = _mix(look.rgb, _BLACK, 0.6) if not look.dark else (70, 66, 62)
     s.poly([(56, 298), (114, 298), (112, 332), (60, 332)], fill=sole, outline=_mix(sole, _BLACK, 0.4))
     s.poly([(112, 298), (254, 298), (262, 306), (252, 318), (112, 318)], fill=sole, outline=_mix(sole, _BLACK, 0.4))
     s.stitches([(66, 292), (248, 292)], look.ink, 1)
     s.line(_bezier([(204, 300), (198, 254), (226, 246)]), look.ink, 1.2)
-    s.line([(70, 226), (102, 232), (104, 298)], look.ink, 1.2)
-    s.poly([(74, 52), (152, 52), (152, 62), (74, 62)], fill=look.trim, outline=look.ink)
+    s.line([(68, 226), (102, 232), (104, 298)], look.ink, 1.2)
+    s.poly([(76, 100), (152, 100), (152, 110), (75, 110)], fill=look.trim, outline=look.ink)
     if chelsea:
-        s.poly([(96, 62), (130, 62), (114, 168)], fill=_mix(look.rgb, _BLACK, 0.45), outline=look.ink)
-        for x in range(100, 128, 5):
-            s.line([(x, 64), (114 + (x - 113) * 0.2, 160)], _mix(look.rgb, _BLACK, 0.25), 0.8)
-        s.rounded((64, 30, 84, 62), 4, outline=look.trim, width=4)
-        s.rounded((140, 30, 160, 62), 4, outline=look.trim, width=4)
+        s.poly([(98, 110), (130, 110), (114, 196)], fill=_mix(look.rgb, _BLACK, 0.45), outline=look.ink)
+        for x in range(102, 128, 5):
+            s.line([(x, 112), (114 + (x - 114) * 0.2, 188)], _mix(look.rgb, _BLACK, 0.25), 0.8)
+        s.rounded((68, 78, 88, 110), 4, outline=look.trim, width=4)
+        s.rounded((138, 78, 158, 110), 4, outline=look.trim, width=4)
     else:
-        s.poly([(126, 38), (156, 38), (154, 64), (126, 64)], fill=look.rgb, outline=look.ink)
-        s.line([(140, 64), (146, 172)], look.ink, 1)
+        s.poly([(126, 86), (156, 86), (154, 112), (126, 112)], fill=look.rgb, outline=look.ink)
+        s.line([(140, 112), (147, 184)], look.ink, 1)
         laces = _mix(look.contrast, _WHITE, 0.3)
-        for y in range(74, 174, 16):
-            s.line([(142, y), (152, y + 10)], laces, 3)
-            s.ellipse((139, y - 3, 145, y + 3), fill=_METAL, outline=look.ink)
-        s.rounded((66, 36, 80, 60), 3, outline=look.trim, width=3)
+        for y in range(120, 190, 14):
+            s.line([(143, y), (153, y + 9)], laces, 3)
+            s.ellipse((140, y - 3, 146, y + 3), fill=_METAL, outline=look.ink)
+        s.rounded((68, 84, 82, 108), 3, outline=look.trim, width=3)
 
 
 # ---------------------------------------------------------------- accessories
@@ -597,11 +601,16 @@ def _draw_cap(s: Sketch, look: Look) -> None:
     cx, cy, rx, ry = 140, 240, 102, 120
     crown = [(cx + rx * math.cos(math.radians(a)), cy + ry * math.sin(math.radians(a))) for a in range(180, 361, 10)]
     s.body(crown)
-    brim = [(214, 232), (252, 230), (280, 236), (294, 246), (276, 254), (236, 250), (206, 242)]
+    brim = (
+        _bezier([(204, 232), (248, 220), (282, 232)], 8)
+        + _bezier([(282, 232), (296, 242), (280, 252)], 4)
+        + _bezier([(280, 252), (246, 256), (204, 246)], 8)
+    )
     s.body(brim)
     s.body_ellipse((132, 112, 148, 126))
     s.poly(brim, fill=look.trim if look.pattern == "Colourblocked" else look.rgb, outline=look.outline, width=1.4)
-    s.line([(210, 243), (236, 250), (276, 254)], _mix(look.rgb, _BLACK, 0.4), 2)
+    s.line(_bezier([(280, 251), (246, 255), (206, 245)], 8), _mix(look.rgb, _BLACK, 0.4), 2.5)
+    s.stitches(_bezier([(212, 236), (250, 226), (280, 238)], 8), look.ink, 1)
     s.line([(38, 238), (212, 238)], look.ink, 1.5)
     for seam in ([(140, 122), (108, 150), (92, 238)], [(140, 122), (176, 146), (196, 236)]):
         s.line(_bezier(seam), look.ink, 1.2)
@@ -620,20 +629,23 @@ def _draw_cap(s: Sketch, look: Look) -> None:
 
 
 def _draw_scarf(s: Sketch, look: Look) -> None:
-    s.body_ellipse((90, 34, 210, 156), ring=28)
-    left_end = [(90, 96), (138, 104), (142, 334), (96, 342)]
-    right_end = [(162, 104), (210, 96), (214, 316), (168, 326)]
-    s.body(left_end)
-    s.body(right_end)
+    # Worn round a neck: the ring is the loop, and the two ends cross below it.
+    s.body_ellipse((84, 30, 216, 146), ring=28)
+    under_end = [(84, 88), (126, 126), (204, 330), (156, 342)]
+    over_end = [(174, 126), (216, 88), (144, 326), (96, 318)]
+    s.body(under_end)
+    s.body(over_end)
+    s.body_ellipse((126, 124, 174, 170))  # fills the notch where both ends leave the loop
+    s.line([(158, 165), over_end[3]], look.outline, 1.4)
+    s.line(over_end[1:3], look.outline, 1.4)
     fringe = _mix(look.rgb, _BLACK, 0.12) if not look.dark else _mix(look.rgb, _WHITE, 0.1)
-    for a, b in ((left_end[3], left_end[2]), (right_end[3], right_end[2])):
+    for a, b in ((under_end[3], under_end[2]), (over_end[3], over_end[2])):
         for i in range(12):
             x, y = _toward(a, b, 2 + i * 4)
             s.line([(x, y), (x - 1 + (i % 3), y + 20)], fringe, 1.6)
     fold = _mix(look.rgb, look.ink, 0.5)
-    s.line(right_end[:1] + [(166, 200), (168, 326)], look.outline, 1.4)
-    for x0, x1 in ((112, 116), (188, 192)):
-        s.line([(x0, 120), (x1, 300)], fold, 1)
+    s.line([(120, 176), (180, 334)], fold, 1)
+    s.line([(180, 176), (120, 320)], fold, 1)
 
 
 # ---------------------------------------------------------------- rendering
@@ -651,8 +663,8 @@ def _backdrop() -> Image.Image:
 def _shading() -> Image.Image:
     """Soft light from the upper left, so fabrics are not flat single colours."""
     size = (WIDTH * _SCALE, HEIGHT * _SCALE)
-    down = Image.linear_gradient("L").resize(size).point(lambda v: v * 40 // 255)
-    across = Image.linear_gradient("L").rotate(90).resize(size).point(lambda v: (255 - v) * 22 // 255)
+    down = Image.linear_gradient("L").resize(size).point(lambda v: v * 26 // 255)
+    across = Image.linear_gradient("L").rotate(90).resize(size).point(lambda v: (255 - v) * 16 // 255)
     shade = ImageChops.invert(ImageChops.add(down, across))
     return Image.merge("RGB", (shade, shade, shade))
 
@@ -693,22 +705,27 @@ def _fabric(look: Look, sketch: Sketch) -> Image.Image:
     return ImageChops.multiply(fabric, _shading())
 
 
+def _shifted(mask: Image.Image, dx: int, dy: int) -> Image.Image:
+    # Unlike ImageChops.offset this does not wrap, so a brim near the edge casts no shadow on the far side.
+    return mask.transform(mask.size, Image.Transform.AFFINE, (1, 0, -dx, 0, 1, -dy))
+
+
 def _render(sketch: Sketch, look: Look) -> Image.Image:
     size = (WIDTH * _SCALE, HEIGHT * _SCALE)
     # A box blur thresholded low grows the silhouette by ~2px: that rim is the outline.
     grown = sketch.mask.filter(ImageFilter.BoxBlur(3)).point(lambda v: 255 if v > 40 else 0)
-    item = Image.new("RGBA", size, (0, 0, 0, 0))
-    item.paste(look.outline + (255,), mask=grown)
+    item = Image.new("RGBA", size, look.outline)
+    item.putalpha(grown)
     item.paste(_fabric(look, sketch), mask=sketch.mask)
     draw = ImageDraw.Draw(item)
     for detail in sketch.details:
         detail(draw)
-    item = item.resize((WIDTH, HEIGHT), Image.Resampling.LANCZOS)
+    item = item.reduce(_SCALE)
 
     alpha = item.getchannel("A")
     picture = _backdrop().copy()
-    soft = ImageChops.offset(alpha, 5, 9).filter(ImageFilter.GaussianBlur(9)).point(lambda v: v * 36 // 100)
-    contact = ImageChops.offset(alpha, 2, 3).filter(ImageFilter.GaussianBlur(2)).point(lambda v: v * 22 // 100)
+    soft = _shifted(alpha, 5, 9).filter(ImageFilter.GaussianBlur(9)).point(lambda v: v * 36 // 100)
+    contact = _shifted(alpha, 2, 3).filter(ImageFilter.GaussianBlur(2)).point(lambda v: v * 22 // 100)
     picture.paste(_SHADOW, mask=ImageChops.lighter(soft, contact))
     picture.paste(item.convert("RGB"), mask=alpha)
     return picture
