@@ -8,7 +8,7 @@ PORT ?= 8000
 export MALLOC_MMAP_THRESHOLD_ ?= 4294967296
 export MALLOC_TRIM_THRESHOLD_ ?= 68719476736
 
-.PHONY: run test test-topology install clean evaluate
+.PHONY: run test test-topology install clean evaluate bench-inventory
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,14 @@ evaluate: install
 	$(BIN)/python manage.py import_inventory $(CATALOGUE) && \
 	$(BIN)/python manage.py rebuild_index && \
 	$(BIN)/python manage.py evaluate_recommendations $(EVAL_ARGS)
+
+## make bench-inventory PRODUCTS=100000 IMAGES=10000: inventory at scale, on a throwaway database
+BENCH_DIR ?= /tmp/closetspace-bench
+PRODUCTS ?= 100000
+IMAGES ?= 0
+bench-inventory: install
+	rm -rf $(BENCH_DIR) && mkdir -p $(BENCH_DIR)
+	export DEBUG=0 SECRET_KEY=bench-only ALLOWED_HOSTS=localhost INDEX_REBUILD_IN_PROCESS=0 \
+	  DATABASE_URL=$${BENCH_DATABASE_URL:-sqlite:///$(BENCH_DIR)/bench.sqlite3} MEDIA_ROOT=$(BENCH_DIR)/media INDEX_DIR=$(BENCH_DIR)/index; \
+	$(BIN)/python manage.py migrate --verbosity 0 && \
+	$(BIN)/python manage.py bench_inventory --products $(PRODUCTS) --with-images $(IMAGES)
