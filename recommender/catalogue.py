@@ -49,6 +49,7 @@ CLOTHSY_COLUMNS = ["url", "title", "description"]
 STYLES_FIELDS = ("name", "brand", "category", "gender", "colour", "description")
 CLOTHSY_FIELDS = ("name", "description", "url")
 UPDATED_FIELDS = [*STYLES_FIELDS, "url", "image", "thumbnail", "image_sha256", "status", "error", "updated_at"]
+MAX_UNPACKED_BYTES = 2 * 1024**3
 GENDER_WORDS = {
     "men",
     "men's",
@@ -302,3 +303,30 @@ def _apply_photo(product, row, report):
     product_set_photo(product=product, photo=photo)
     product.image_sha256 = digest
     return True
+
+
+def unpack_upload(path, folder):
+    """The catalogue file inside an uploaded .csv or .zip (a CSV with its photos beside it)."""
+    import zipfile
+
+    path, folder = Path(path), Path(folder)
+    if path.suffix.lower() != ".zip":
+        return path
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.infolist() if not m.is_dir()]
+            if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+                raise CatalogueError("The archive unpacks to more than 2 GB; split it into smaller ones.")
+            for member in members:
+                target = (folder / member.filename).resolve()
+                if folder.resolve() not in target.parents:
+                    raise CatalogueError(f"The archive holds a path outside its folder: {member.filename!r}.")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with archive.open(member) as source, open(target, "wb") as out:
+                    out.write(source.read())
+    except zipfile.BadZipFile:
+        raise CatalogueError("This .zip file is damaged or not a zip archive.") from None
+    csvs = sorted(folder.rglob("*.csv"))
+    if len(csvs) != 1:
+        raise CatalogueError(f"The archive must hold exactly one .csv catalogue; it holds {len(csvs)}.")
+    return csvs[0]

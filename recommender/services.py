@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+from pathlib import Path
 
 import numpy as np
 from django.conf import settings
@@ -141,3 +142,35 @@ def index_for_queries():
     if settings.INDEX_REBUILD_IN_PROCESS and index_is_stale():
         index_rebuild()
     return index.load_current()
+
+
+def catalogue_import(*, job):
+    """Run an admin-uploaded catalogue import (ImportJob) and queue the embedding of what changed."""
+    import tempfile
+
+    from .catalogue import CatalogueError, import_rows, read_catalogue, unpack_upload
+    from .models import ImportJob
+
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING)
+    try:
+        with tempfile.TemporaryDirectory() as folder, job.file.open("rb") as upload:
+            local = Path(folder) / ("upload" + Path(job.filename).suffix.lower())
+            local.write_bytes(upload.read())
+            rows, _ = read_catalogue(unpack_upload(local, Path(folder) / "unpacked"))
+            ImportJob.objects.filter(pk=job.pk).update(rows=len(rows))
+            report = import_rows(rows)
+    except CatalogueError as exc:
+        ImportJob.objects.filter(pk=job.pk).update(
+            state=ImportJob.State.FAILED, message=str(exc), finished_at=timezone.now()
+        )
+        return
+    transaction.on_commit(lambda: dispatch_embedding(report.to_embed))
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJob.State.DONE,
+        created=report.created,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        queued_for_embedding=len(report.to_embed),
+        message="\n".join(report.photo_problems[:200]),
+        finished_at=timezone.now(),
+    )

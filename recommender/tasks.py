@@ -32,3 +32,14 @@ def embed_stale():
     pending = Product.objects.filter(status=EmbeddingStatus.PENDING, updated_at__lt=quiet_since)
     outdated = Product.objects.filter(status=EmbeddingStatus.READY).exclude(encoder_version=version)
     services.dispatch_embedding(list((pending | outdated).values_list("id", flat=True)))
+
+
+@shared_task(acks_late=True)
+def import_catalogue(job_id):
+    from .models import ImportJob
+
+    # A redelivered message (the worker died mid-import) runs again: the import is idempotent.
+    job = ImportJob.objects.filter(pk=job_id, state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING]).first()
+    if job is None:
+        return  # deleted, or finished by an earlier delivery
+    services.catalogue_import(job=job)
