@@ -174,7 +174,10 @@ EMBED_IMAGE_BATCH = envint("EMBED_IMAGE_BATCH", 16)
 EMBED_TEXT_BATCH = envint("EMBED_TEXT_BATCH", 64)
 # Products per Celery task when a catalogue is imported.
 EMBED_TASK_CHUNK = envint("EMBED_TASK_CHUNK", 64)
-TORCH_THREADS = envint("TORCH_THREADS", 0)  # 0: cores divided by worker concurrency
+TORCH_THREADS = envint("TORCH_THREADS", 0)
+# Catalogue photos given as web addresses are fetched by a Celery task.
+IMAGE_FETCH_TIMEOUT = envfloat("IMAGE_FETCH_TIMEOUT", 10.0)
+IMAGE_FETCH_RETRIES = envint("IMAGE_FETCH_RETRIES", 3)  # 0: cores divided by worker concurrency
 
 # The Annoy index of the inventory.
 INDEX_DIR = Path(os.environ.get("INDEX_DIR", BASE_DIR / "var" / "index"))

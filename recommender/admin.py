@@ -123,13 +123,14 @@ class ImportJobForm(forms.ModelForm):
         model = ImportJob
         fields = ["file"]
         help_texts = {
-            "file": "A catalogue .csv (styles.csv or url,title,description), or a .zip of one .csv with its photos."
+            "file": "A catalogue .csv (styles.csv or url,title,description) or .jsonl, "
+            "or a .zip of one .csv with its photos."
         }
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".zip")):
-            raise forms.ValidationError("Upload a .csv catalogue, or a .zip holding one .csv and its photos.")
+        if not upload.name.lower().endswith((".csv", ".jsonl", ".zip")):
+            raise forms.ValidationError("Upload a .csv or .jsonl catalogue, or a .zip holding one .csv and its photos.")
         return upload
 
 

@@ -16,8 +16,11 @@ updates products instead of duplicating them, and only what changed is embedded 
 import csv
 import hashlib
 import io
+import json
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from urllib.parse import urljoin
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -48,7 +51,19 @@ CLOTHSY_COLUMNS = ["url", "title", "description"]
 # shop typed in the admin, say) as they are.
 STYLES_FIELDS = ("name", "brand", "category", "gender", "colour", "description")
 CLOTHSY_FIELDS = ("name", "description", "url")
-UPDATED_FIELDS = [*STYLES_FIELDS, "url", "image", "thumbnail", "image_sha256", "status", "error", "updated_at"]
+JSONL_FIELDS = ("name", "brand", "category", "colour", "description", "url", "price", "image_url")
+UPDATED_FIELDS = [
+    *STYLES_FIELDS,
+    "url",
+    "price",
+    "image_url",
+    "image",
+    "thumbnail",
+    "image_sha256",
+    "status",
+    "error",
+    "updated_at",
+]
 MAX_UNPACKED_BYTES = 2 * 1024**3
 GENDER_WORDS = {
     "men",
@@ -82,7 +97,9 @@ class ProductRow:
     colour: str = ""
     description: str = ""
     url: str = ""
+    price: Decimal | None = None
     image_path: Path | None = None
+    image_url: str = ""
     fields: tuple = STYLES_FIELDS
 
 
@@ -94,13 +111,16 @@ class ImportReport:
     repeated: int = 0
     photo_problems: list = field(default_factory=list)
     to_embed: list = field(default_factory=list)
+    to_fetch: list = field(default_factory=list)  # products whose photo is at a (new) web address
 
 
-def read_catalogue(path, *, skip_invalid=False):
+def read_catalogue(path, *, skip_invalid=False, base_url=""):
     """Parse a catalogue file into ProductRows; raises CatalogueError naming bad lines."""
     path = Path(path)
     if not path.is_file():
         raise CatalogueError(f"{path}: no such file.")
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        return _checked(_read_json_lines(path, base_url), skip_invalid)
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             reader = csv.reader(handle)
@@ -122,11 +142,84 @@ def read_catalogue(path, *, skip_invalid=False):
         raise CatalogueError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}).") from None
     except csv.Error as exc:
         raise CatalogueError(f"{path}, line {reader.line_num}: {exc}.") from None
+    return _checked((rows, errors), skip_invalid)
+
+
+def _checked(parsed, skip_invalid):
+    rows, errors = parsed
     if errors and not skip_invalid:
         shown = "\n".join(errors[:20])
         more = f"\n…and {len(errors) - 20} more." if len(errors) > 20 else ""
         raise CatalogueError(f"{len(errors)} malformed row(s); nothing was imported:\n{shown}{more}")
     return rows, errors
+
+
+def _read_json_lines(path, base_url):
+    """One JSON object a line, in the shape of the Nordstrom export (brandName, name, category,
+    colors, price_min_usd, productPageUrl, imageUrl); page addresses may be relative to `base_url`."""
+    rows, errors = [], []
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            for line, text in enumerate(handle, start=1):
+                if not text.strip():
+                    continue
+                try:
+                    rows.append(_json_row(line, text, base_url))
+                except CatalogueError as exc:
+                    errors.append(str(exc))
+    except UnicodeDecodeError as exc:
+        raise CatalogueError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}).") from None
+    return rows, errors
+
+
+def _json_row(line, text, base_url):
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CatalogueError(f"line {line}: not valid JSON ({exc.msg} at column {exc.colno}).") from None
+    if not isinstance(data, dict):
+        raise CatalogueError(f"line {line}: expected a JSON object.")
+    external_id = str(data.get("id") or "").strip()
+    name = " ".join(str(data.get("name") or "").split())
+    if not external_id or not name:
+        raise CatalogueError(f"line {line}: every product needs an id and a name.")
+    _check_length(line, "the id", external_id, "external_id")
+    colours = [c for c in data.get("colors") or [] if isinstance(c, str) and c.lower() != "no color"]
+    try:
+        price = Decimal(str(data["price_min_usd"])).quantize(Decimal("0.01")) if data.get("price_min_usd") else None
+    except (InvalidOperation, ValueError):
+        raise CatalogueError(f"line {line}: price_min_usd {data['price_min_usd']!r} is not a number.") from None
+    return ProductRow(
+        line=line,
+        external_id=external_id,
+        name=name[:300],
+        brand=str(data.get("brandName") or "").strip()[:120],
+        category=str(data.get("category") or "").strip()[:120],
+        colour=", ".join(colours)[:60],
+        description=" ".join(str(data.get("extraNameCopy") or "").split()),
+        url=_absolute(line, data.get("productPageUrl"), base_url),
+        price=price,
+        image_url=_absolute(line, data.get("imageUrl"), base_url),
+        fields=JSONL_FIELDS,
+    )
+
+
+def _absolute(line, address, base_url):
+    """A web address, made absolute against `base_url`; '' for none (or a relative one without a base)."""
+    address = str(address or "").strip()
+    if not address:
+        return ""
+    if not address.startswith(("http://", "https://")):
+        if not base_url:
+            return ""
+        address = urljoin(base_url, address)
+    try:
+        URLValidator(schemes=["http", "https"])(address)
+    except ValidationError:
+        raise CatalogueError(f"line {line}: {address!r} is not a web address.") from None
+    if len(address) > 1000:
+        raise CatalogueError(f"line {line}: a web address is longer than 1000 characters.")
+    return address
 
 
 def _row_parser(path, header):
@@ -267,11 +360,13 @@ def import_rows(rows, *, progress=None):
         Product.objects.bulk_update(changed_products, UPDATED_FIELDS, batch_size=1000)
     report.created, report.updated = len(new), len(changed_products)
     report.to_embed = [product.id for product in new + changed_products]
+    report.to_fetch = [p.id for p in new + changed_products if p.image_url and (not p.image or p._new_image_url)]
     return report
 
 
 def _apply_text(product, row):
     changed = False
+    product._new_image_url = "image_url" in row.fields and product.image_url != row.image_url
     for name in row.fields:
         value = getattr(row, name)
         if getattr(product, name) != value:

@@ -62,6 +62,9 @@ class Product(Embedded):
     thumbnail = models.ImageField(upload_to=product_thumbnail_path, blank=True, editable=False)
     # The catalogue photo's hash, so a re-import leaves an unchanged photo alone.
     image_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    image_url = models.URLField(
+        "photo web address", max_length=1000, blank=True, help_text="Where the catalogue's photo is fetched from."
+    )
     is_active = models.BooleanField("active", default=True, db_index=True)
     external_id = models.CharField(
         max_length=200, unique=True, null=True, blank=True, help_text="The catalogue's own id."

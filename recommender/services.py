@@ -72,7 +72,9 @@ def products_embed(*, product_ids):
             product.status, product.error = EmbeddingStatus.FAILED, "Nothing to embed: no photo and no text."
             product.embedding = None
         else:
-            product.status, product.error = EmbeddingStatus.READY, notes.get(product.id, "")
+            # A note that the photo could not be fetched stays while the product has no photo.
+            kept = product.error if product.image_url and not product.image else ""
+            product.status, product.error = EmbeddingStatus.READY, notes.get(product.id, kept)
             product.embedding = vector.astype(np.float32).tobytes()
         product.encoder_version, product.embedded_at = version, now
     Product.objects.bulk_update(
@@ -145,7 +147,7 @@ def index_for_queries():
 
 
 def catalogue_import(*, job):
-    """Run an admin-uploaded catalogue import (ImportJob) and queue the embedding of what changed."""
+    """Run an admin-uploaded catalogue import (ImportJob); queue embeddings and photo fetches."""
     import tempfile
 
     from .catalogue import CatalogueError, import_rows, read_catalogue, unpack_upload
@@ -165,6 +167,7 @@ def catalogue_import(*, job):
         )
         return
     transaction.on_commit(lambda: dispatch_embedding(report.to_embed))
+    transaction.on_commit(lambda: dispatch_photo_fetches(report.to_fetch))
     ImportJob.objects.filter(pk=job.pk).update(
         state=ImportJob.State.DONE,
         created=report.created,
@@ -174,3 +177,41 @@ def catalogue_import(*, job):
         message="\n".join(report.photo_problems[:200]),
         finished_at=timezone.now(),
     )
+
+
+def dispatch_photo_fetches(product_ids):
+    from .tasks import fetch_product_photo
+
+    for product_id in product_ids:
+        enqueue(fetch_product_photo, product_id)
+
+
+def product_fetch_photo(*, product):
+    """Fetch the product's photo from its web address, store it and embed the product again.
+
+    Raises PhotoFetchTransient for the task to retry; a final failure is noted on the product,
+    which keeps its text-only embedding.
+    """
+    import io
+
+    from .fetch import PhotoFetchFailed, fetch_photo
+
+    try:
+        data = fetch_photo(product.image_url)
+        photo = read_photo(io.BytesIO(data), size=len(data))
+    except (PhotoFetchFailed, PhotoError) as exc:
+        product_photo_unavailable(product=product, reason=str(exc))
+        return
+    digest = hashlib.sha256(data).hexdigest()
+    if product.image and product.image_sha256 == digest:
+        return
+    with transaction.atomic():
+        product_set_photo(product=product, photo=photo)
+        product.image_sha256 = digest
+        product.save()
+        product_mark_pending(product_ids=[product.id])
+
+
+def product_photo_unavailable(*, product, reason):
+    note = f"Photo not fetched from {product.image_url}: {reason}. Embedded from its text only."
+    Product.objects.filter(pk=product.pk).update(error=note[:500])

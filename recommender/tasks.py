@@ -43,3 +43,21 @@ def import_catalogue(job_id):
     if job is None:
         return  # deleted, or finished by an earlier delivery
     services.catalogue_import(job=job)
+
+
+@shared_task(bind=True, acks_late=True)
+def fetch_product_photo(self, product_id):
+    from .fetch import PhotoFetchTransient
+
+    product = Product.objects.filter(pk=product_id).exclude(image_url="").first()
+    if product is None:
+        return
+    try:
+        services.product_fetch_photo(product=product)
+    except PhotoFetchTransient as exc:
+        if self.request.retries >= settings.IMAGE_FETCH_RETRIES:
+            services.product_photo_unavailable(product=product, reason=f"{exc}, {self.request.retries + 1} tries")
+            return
+        retry = self.retry(countdown=min(60, 2 ** (self.request.retries + 1)), exc=exc, throw=False)
+        if self.request.is_eager:  # in-process tasks: Celery would re-raise instead of retrying
+            retry.sig.apply(retries=self.request.retries + 1)

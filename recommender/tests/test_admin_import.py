@@ -69,7 +69,7 @@ def test_other_file_types_are_refused_in_the_form(admin_client):
     response = admin_client.post(
         reverse("admin:recommender_importjob_add"), {"file": SimpleUploadedFile("shop.xlsx", b"x")}
     )
-    assert "Upload a .csv catalogue" in response.content.decode()
+    assert "Upload a .csv or .jsonl catalogue" in response.content.decode()
     assert not ImportJob.objects.exists()
 
 

@@ -7,20 +7,22 @@ from recommender import catalogue, services
 
 class Command(BaseCommand):
     help = (
-        "Import a product catalogue (Fashion Product Images styles.csv, or url,title,description CSV) "
-        "into the inventory and embed what changed. Safe to run again: products are matched on their id/URL."
+        "Import a product catalogue (Fashion Product Images styles.csv, a url,title,description CSV, or "
+        "JSON Lines like the Nordstrom export) into the inventory and embed what changed. Safe to run again: "
+        "products are matched on their id/URL. Photos given as web addresses are fetched by Celery tasks."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="the catalogue CSV; photos are looked up beside it")
+        parser.add_argument("path", help="the catalogue (.csv, or .jsonl); CSV photos are looked up beside it")
+        parser.add_argument("--base-url", default="", help="the shop's address, for relative page/photo addresses")
         parser.add_argument("--skip-invalid", action="store_true", help="import the good rows, list the bad ones")
         parser.add_argument("--no-embed", action="store_true", help="import only; embed later (embed_stale task)")
 
-    def handle(self, path, skip_invalid, no_embed, verbosity, **options):
+    def handle(self, path, skip_invalid, no_embed, base_url, verbosity, **options):
         show_progress = verbosity > 0
         progress_file = _raw_stream(self.stderr)
         try:
-            rows, invalid = catalogue.read_catalogue(path, skip_invalid=skip_invalid)
+            rows, invalid = catalogue.read_catalogue(path, skip_invalid=skip_invalid, base_url=base_url)
         except catalogue.CatalogueError as exc:
             raise CommandError(str(exc)) from None
         for problem in invalid:
@@ -36,6 +38,9 @@ class Command(BaseCommand):
             + (f", {len(invalid)} invalid rows skipped" if invalid else "")
             + "."
         )
+        if report.to_fetch:
+            services.dispatch_photo_fetches(report.to_fetch)
+            self.stdout.write(f"Fetching {len(report.to_fetch)} photo(s) from the web; those products re-embed then.")
         if no_embed or not report.to_embed:
             return
         chunk = settings.EMBED_TASK_CHUNK
