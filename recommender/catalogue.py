@@ -117,6 +117,8 @@ class ImportReport:
 def read_catalogue(path, *, skip_invalid=False, base_url=""):
     """Parse a catalogue file into ProductRows; raises CatalogueError naming bad lines."""
     path = Path(path)
+    if path.is_dir():
+        return _checked(_read_folder(path), skip_invalid)
     if not path.is_file():
         raise CatalogueError(f"{path}: no such file.")
     if path.suffix.lower() in (".jsonl", ".ndjson"):
@@ -151,6 +153,57 @@ def _checked(parsed, skip_invalid):
         shown = "\n".join(errors[:20])
         more = f"\n…and {len(errors) - 20} more." if len(errors) > 20 else ""
         raise CatalogueError(f"{len(errors)} malformed row(s); nothing was imported:\n{shown}{more}")
+    return rows, errors
+
+
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"}
+FOLDER_COLUMNS = ("name", "brand", "category", "gender", "colour", "description", "url", "price")
+
+
+def _read_folder(folder):
+    """A folder of photos, one product each, with an optional metadata.csv (filename plus any of
+    name, brand, category, gender, colour, description, url, price). Without a name in the CSV,
+    the file name is the product's name."""
+    metadata, errors = {}, []
+    csv_path = folder / "metadata.csv"
+    if csv_path.is_file():
+        with open(csv_path, newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            if "filename" not in (reader.fieldnames or []):
+                raise CatalogueError(f"{csv_path}: needs a filename column (and any of {', '.join(FOLDER_COLUMNS)}).")
+            for values in reader:
+                metadata[values["filename"].strip()] = (reader.line_num, values)
+    photos = sorted(p for p in folder.iterdir() if p.suffix.lower() in PHOTO_SUFFIXES and p.is_file())
+    if not photos:
+        raise CatalogueError(f"{folder}: no photos (.jpg, .png, .webp, .heic) in this folder.")
+    for filename in sorted(set(metadata) - {p.name for p in photos}):
+        errors.append(f"metadata.csv line {metadata[filename][0]}: no photo named {filename!r} in the folder.")
+    rows = []
+    for photo in photos:
+        line, values = metadata.get(photo.name, (0, {}))
+        values = {k: (v or "").strip() for k, v in values.items() if k in FOLDER_COLUMNS}
+        try:
+            price = Decimal(values["price"]).quantize(Decimal("0.01")) if values.get("price") else None
+        except InvalidOperation:
+            errors.append(f"metadata.csv line {line}: price {values['price']!r} is not a number.")
+            continue
+        name = values.get("name") or photo.stem.replace("_", " ").replace("-", " ").strip().capitalize()
+        rows.append(
+            ProductRow(
+                line=line,
+                external_id=f"{folder.name}/{photo.name}"[-200:],
+                name=name[:300],
+                brand=values.get("brand", "")[:120],
+                category=values.get("category", "")[:120],
+                gender=values.get("gender", "")[:40],
+                colour=values.get("colour", "")[:60],
+                description=values.get("description", ""),
+                url=values.get("url", ""),
+                price=price,
+                image_path=photo,
+                fields=("name", "brand", "category", "gender", "colour", "description", "url", "price"),
+            )
+        )
     return rows, errors
 
 

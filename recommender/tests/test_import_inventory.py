@@ -598,8 +598,8 @@ def test_a_missing_file_is_a_clear_error(tmp_path):
         run(tmp_path / "nowhere.csv")
 
 
-def test_a_folder_is_not_a_catalogue(tmp_path):
-    with pytest.raises(CommandError, match="no such file"):
+def test_a_folder_without_photos_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="no photos"):
         run(tmp_path)
 
 
@@ -906,3 +906,29 @@ def test_it_reads_a_styles_csv_without_season_year_and_usage(tmp_path):
     tee = Product.objects.get(external_id="1759")
     assert (tee.brand, tee.category, tee.colour, tee.description) == ("Lotto", "Tshirts", "Grey", "Apparel, Topwear")
     assert tee.image
+
+
+def test_it_imports_a_folder_of_photos_with_an_optional_metadata_csv(tmp_path):
+    folder = tmp_path / "lookbook"
+    folder.mkdir()
+    (folder / "grey_hoodie.jpg").write_bytes(photo_bytes())
+    (folder / "red-scarf.png").write_bytes(photo_bytes(colour=(200, 20, 20), format="PNG"))
+    (folder / "notes.txt").write_text("not a photo")
+    (folder / "metadata.csv").write_text("filename,name,brand,price\nred-scarf.png,Red wool scarf, Acne ,49\n")
+    out, _ = run(folder)
+
+    assert "2 created" in out
+    scarf = Product.objects.get(external_id="lookbook/red-scarf.png")
+    assert (scarf.name, scarf.brand, str(scarf.price)) == ("Red wool scarf", "Acne", "49.00")
+    hoodie = Product.objects.get(external_id="lookbook/grey_hoodie.jpg")
+    assert hoodie.name == "Grey hoodie" and hoodie.image
+
+
+def test_a_folder_metadata_row_without_its_photo_is_named(tmp_path):
+    folder = tmp_path / "lookbook"
+    folder.mkdir()
+    (folder / "a.jpg").write_bytes(photo_bytes())
+    (folder / "metadata.csv").write_text("filename,name\nmissing.jpg,Ghost coat\n")
+    with pytest.raises(CommandError, match="line 2: no photo named 'missing.jpg'"):
+        run(folder)
+    assert not Product.objects.exists()
