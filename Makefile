@@ -53,6 +53,8 @@ IMAGES ?= 0
 bench-inventory: install
 	rm -rf $(BENCH_DIR) && mkdir -p $(BENCH_DIR)
 	export DEBUG=0 SECRET_KEY=bench-only ALLOWED_HOSTS=localhost INDEX_REBUILD_IN_PROCESS=0 \
-	  DATABASE_URL=$${BENCH_DATABASE_URL:-sqlite:///$(BENCH_DIR)/bench.sqlite3} MEDIA_ROOT=$(BENCH_DIR)/media INDEX_DIR=$(BENCH_DIR)/index; \
+	  DATABASE_URL=$${BENCH_DATABASE_URL:-sqlite:///$(BENCH_DIR)/bench.sqlite3} MEDIA_ROOT=$(BENCH_DIR)/media \
+	  INDEX_DIR=$(BENCH_DIR)/index STATIC_ROOT=$(BENCH_DIR)/static; \
 	$(BIN)/python manage.py migrate --verbosity 0 && \
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
 	$(BIN)/python manage.py bench_inventory --products $(PRODUCTS) --with-images $(IMAGES)

@@ -86,6 +86,28 @@ class Command(BaseCommand):
             assert response.status_code == 200
         p50, p95 = np.percentile(timings, [50, 95])
         self.figures.append(("recommendations request (warm)", f"p50 {p50:.1f} ms, p95 {p95:.1f} ms"))
+        self.time_admin()
+
+    def time_admin(self):
+        admin, _ = get_user_model().objects.get_or_create(
+            username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+        )
+        client = Client(SERVER_NAME="localhost")
+        client.force_login(admin)
+        pages = [
+            "/admin/recommender/product/",
+            "/admin/recommender/product/?p=500",
+            "/admin/recommender/product/?status__exact=ready&is_active__exact=1",
+            "/admin/recommender/product/?q=shirt",
+        ]
+        client.get(pages[0])
+        for page in pages:
+            started = time.perf_counter()
+            response = client.get(page)
+            assert response.status_code == 200, page
+            self.figures.append(
+                (f"admin {page.split('product/')[1] or 'list'}", f"{(time.perf_counter() - started) * 1000:.0f} ms")
+            )
 
 
 def _text_catalogue(path, count):
