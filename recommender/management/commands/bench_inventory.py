@@ -47,7 +47,8 @@ class Command(BaseCommand):
         size = sum(p.stat().st_size for p in index.index_dir().glob(f"{manifest.version}.*"))
         self.figures.append(("index", f"{manifest.count} products, {size / 1e6:.0f} MB on disk"))
         self.time_requests(requests)
-        self.figures.append(("peak RSS of this process", f"{_peak_rss_mb():.0f} MB"))
+        self.figures.append(("peak RSS, importing/embedding process", f"{_peak_rss_mb():.0f} MB"))
+        self.figures.append(("peak RSS, a fresh web process", f"{_web_process_peak_rss_mb():.0f} MB"))
         self.stdout.write("\n" + "\n".join(f"{name:32} {value}" for name, value in self.figures))
 
     def step(self, name, work):
@@ -130,6 +131,24 @@ def _jpeg(image):
     image.save(buffer, format="JPEG")
     buffer.seek(0)
     return buffer
+
+
+def _web_process_peak_rss_mb():
+    """Serve 50 recommendation requests from a new process, as a web worker would, and report its peak RSS."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import resource; from django.test import Client; from django.contrib.auth import get_user_model; "
+        "c = Client(SERVER_NAME='localhost'); c.force_login(get_user_model().objects.get(username='bench')); "
+        "[c.get('/api/recommendations/') for _ in range(50)]; "
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code], env=os.environ, capture_output=True, text=True, check=True
+    )
+    return int(result.stdout.strip().splitlines()[-1]) / 1024
 
 
 def _peak_rss_mb():
