@@ -51,7 +51,7 @@ class Product(Embedded):
     """An item of the shop's inventory, curated in the admin."""
 
     name = models.CharField(max_length=300)
-    brand = models.CharField(max_length=120, blank=True)
+    brand = models.CharField(max_length=120, blank=True, db_index=True)
     category = models.CharField(max_length=120, blank=True, db_index=True)
     gender = models.CharField("gender / department", max_length=40, blank=True, db_index=True)
     colour = models.CharField(max_length=60, blank=True)
@@ -76,6 +76,8 @@ class Product(Embedded):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # Lets the admin page through 100,000 products newest first without sorting them all.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="product_newest_first")]
 
     def __str__(self):
         return self.name
