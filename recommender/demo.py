@@ -19,22 +19,12 @@ from typing import Callable, Sequence
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
+from .catalogue import STYLES_COLUMNS
+
 WIDTH, HEIGHT = 300, 400
 FIRST_ID = 900001
 CSV_NAME = "catalogue.csv"
-COLUMNS = [
-    "id",
-    "gender",
-    "masterCategory",
-    "subCategory",
-    "articleType",
-    "baseColour",
-    "season",
-    "year",
-    "usage",
-    "productDisplayName",
-    "filename",
-]
+COLUMNS = [*STYLES_COLUMNS, "filename"]
 JPEG_QUALITY = 88
 
 BRANDS = (

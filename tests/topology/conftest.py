@@ -46,7 +46,7 @@ def wait_for(check, timeout, what):
 def _unavailable(reason):
     if os.environ.get("TOPOLOGY_REQUIRED") == "1":
         pytest.fail(f"the topology suite is required here, but {reason}")
-    pytest.skip(f"topology suite needs {reason}")
+    pytest.skip(reason=f"topology suite needs {reason}")
 
 
 class Topology:
