@@ -46,7 +46,7 @@ def upload(request):
         rows = int(request.GET["rows"]) if request.GET.get("rows", "").isdigit() else 4
         formset = upload_formset(rows)()
         more = min(len(formset.forms) + 4, settings.UPLOAD_MAX_FILES)
-        context = {"formset": formset, "more_rows": more, "accept": ACCEPT_ATTRIBUTE}
+        context = {"formset": formset, "more_rows": more, "accept": ACCEPT_ATTRIBUTE, "categories": Category.choices}
         return render(request, "wardrobe/upload.html", context)
 
     formset = UploadFormSet(request.POST, request.FILES)
@@ -91,7 +91,7 @@ def upload(request):
     return render(
         request,
         "wardrobe/upload.html",
-        {"formset": retry, "problems": problems, "accept": ACCEPT_ATTRIBUTE},
+        {"formset": retry, "problems": problems, "accept": ACCEPT_ATTRIBUTE, "categories": Category.choices},
         status=400,
     )
 

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -157,10 +158,11 @@ def test_it_asks_for_a_photo_when_none_was_chosen(alice_client):
 
 
 def test_it_offers_more_rows_up_to_the_limit(alice_client, settings):
+    rows = re.compile(r'name="form-\d+-image"')
     page = alice_client.get(reverse("wardrobe:upload"), {"rows": "8"}).content.decode()
-    assert page.count('type="file"') == 8 and "?rows=12" in page
+    assert len(rows.findall(page)) == 8 and "?rows=12" in page
     page = alice_client.get(reverse("wardrobe:upload"), {"rows": "500"}).content.decode()
-    assert page.count('type="file"') == settings.UPLOAD_MAX_FILES and "More rows" not in page
+    assert len(rows.findall(page)) == settings.UPLOAD_MAX_FILES and "More rows" not in page
 
 
 def test_too_many_files_in_one_request_get_a_clear_page(alice_client, settings):
