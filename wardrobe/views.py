@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.db.models import Q
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -27,6 +28,9 @@ def closet(request):
     category = request.GET.get("category", "")
     if category in Category.values:
         items = items.filter(category=category)
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        items = items.filter(Q(name__icontains=query) | Q(brand__icontains=query))
     items = list(items)
     return render(
         request,
@@ -35,6 +39,7 @@ def closet(request):
             "items": items,
             "categories": Category.choices,
             "category": category,
+            "query": query,
             "pending": sum(item.status == EmbeddingStatus.PENDING for item in items),
         },
     )

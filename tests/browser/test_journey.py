@@ -77,6 +77,10 @@ def test_a_person_uploads_gets_picks_searches_and_logs_out(page, live_server, sh
     assert page.locator(".item-card[data-status=ready]").count() == 3
     assert page.get_by_text("Navy shirt").is_visible()
     screenshot(page, "05-closet")
+    page.get_by_label("Name or brand").fill("navy")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**/closet/?*q=navy*")
+    assert page.locator(".item-card").count() == 1
 
     page.get_by_role("link", name="For you").click()
     cards = page.locator(".product-card")

@@ -139,3 +139,13 @@ def test_wardrobe_photos_are_not_public_media(client, item):
 def test_pages_need_login(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_it_searches_the_closet_by_name_or_brand(alice_client, item, user):
+    import io
+
+    services.item_create(user=user, photo=read_photo(io.BytesIO(photo_bytes())), name="Old boots", brand="Dr. Martens")
+    page = alice_client.get(reverse("wardrobe:closet"), {"q": "martens"}).content.decode()
+    assert "Old boots" in page and "Blue shirt" not in page
+    page = alice_client.get(reverse("wardrobe:closet"), {"q": "nothing like this"}).content.decode()
+    assert "Nothing matches" in page
