@@ -147,3 +147,28 @@ def test_the_plain_form_still_works_without_javascript(chromium, live_server, ph
     finally:
         context.close()
     assert Product.objects.count() == 0  # no shop needed for the closet
+
+
+def test_photos_dropped_on_the_drop_zone_join_the_queue(page, live_server, photos):
+    import base64
+    from pathlib import Path
+
+    sign_up(page, live_server, "hal")
+    files = [{"name": Path(p).name, "data": base64.b64encode(Path(p).read_bytes()).decode()} for p in photos[:2]]
+    page.evaluate(
+        """files => {
+            const transfer = new DataTransfer();
+            for (const f of files) {
+                const bytes = Uint8Array.from(atob(f.data), c => c.charCodeAt(0));
+                transfer.items.add(new File([bytes], f.name, {type: "image/jpeg"}));
+            }
+            const zone = document.querySelector(".dropzone");
+            zone.dispatchEvent(new DragEvent("dragover", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+            zone.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+        }""",
+        files,
+    )
+    assert page.locator("#queue .queue-item").count() == 2
+    page.get_by_role("button", name="Upload all").click()
+    page.wait_for_function("document.querySelectorAll('.queue-status.ok').length === 2")
+    assert WardrobeItem.objects.filter(user__username="hal").count() == 2
